@@ -1,0 +1,36 @@
+// Bundles every Node-side entry point with esbuild:
+//   out/main/index.cjs, out/preload/index.cjs — the Electron main process and preload
+//   dist/cli.cjs     — the `tf-assessor` CLI
+//   dist/bridge.cjs  — the browser bridge behind `npm run preview`
+//   dist/bench.cjs   — `npm run bench`
+// The renderer is built by Vite (renderer/vite.config.ts). This script runs on `npm ci`
+// (the `prepare` script) so `npx tf-assessor` works in a fresh clone.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const entries = [
+  ['electron/main/index.ts', 'out/main/index.cjs'],
+  ['electron/preload/index.ts', 'out/preload/index.cjs'],
+  ['cli/main.ts', 'dist/cli.cjs'],
+  ['electron/bridge/serve.ts', 'dist/bridge.cjs'],
+  ['bench/main.ts', 'dist/bench.cjs'],
+].filter(([src]) => existsSync(src));
+
+await Promise.all(
+  entries.map(([src, out]) =>
+    build({
+      entryPoints: [src],
+      outfile: out,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      // Source maps only for the dev-side bundles; the packaged app ships none.
+      sourcemap: out.startsWith('dist/') ? 'linked' : false,
+      legalComments: 'none',
+      logLevel: 'warning',
+      // Electron is provided by the runtime; the CLI and bridge must never load it.
+      external: ['electron', 'playwright-core'],
+    }),
+  ),
+);
