@@ -1,0 +1,134 @@
+/**
+ * Electron main process entry (bundled to out/main/index.cjs). Wiring only: every decision
+ * lives in a small module next to this file with its own tests.
+ */
+import { app, BrowserWindow, dialog, Menu, screen, session } from 'electron';
+import path from 'node:path';
+import { createHandlers, languageForLocale, type Handlers } from './handlers';
+import { registerApi } from './ipc/register';
+import { registerAppScheme, serveAppProtocol } from './protocol';
+import { APP_ENTRY_URL } from './security/origin';
+import { hardenSession } from './security/session';
+import { hardenWebContents } from './security/navigation';
+import { openExternal } from './security/external';
+import { buildMenuTemplate, menuTranslator } from './app/menu';
+import { createQuitCoordinator } from './app/quit';
+import { OpenQueue, tfpkgPathsFromArgv } from './app/open-requests';
+import { loadWindowState, WINDOW_STATE_FILE } from './windows/window-state';
+import { mainWindowOptions } from './windows/window-options';
+import { trackWindowState } from './windows/track-window-state';
+import { createPackLister } from './services/packs';
+
+// Bundled layout: out/main/index.cjs, out/preload/index.cjs, out/renderer/index.html.
+const PRELOAD_PATH = path.join(__dirname, '..', 'preload', 'index.cjs');
+const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
+
+/** Quitting waits for every save registered here (window state now; autosave later). */
+export const quitCoordinator = createQuitCoordinator({
+  quit: () => app.quit(),
+  onError: (err) => console.error(`TF Assessor: ${err instanceof Error ? err.message : String(err)}`),
+});
+
+/**
+ * .tfpkg files the OS asked us to open (command line, second instance, macOS open-file).
+ * Queued until the package-open feature consumes them.
+ */
+export const pendingOpens = new OpenQueue();
+
+let mainWindow: BrowserWindow | null = null;
+
+function focusMainWindow(): void {
+  if (!mainWindow || mainWindow.isDestroyed()) return;
+  if (mainWindow.isMinimized()) mainWindow.restore();
+  mainWindow.show();
+  mainWindow.focus();
+}
+
+async function createMainWindow(): Promise<void> {
+  const stateFile = path.join(app.getPath('userData'), WINDOW_STATE_FILE);
+  const state = await loadWindowState(stateFile, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow(mainWindowOptions(state, PRELOAD_PATH));
+  mainWindow = win;
+  const tracker = trackWindowState(win, stateFile, (write) => quitCoordinator.track(write));
+  // Quit (Cmd+Q, menu) starts before the window closes: save its final bounds first.
+  const unhook = quitCoordinator.beforeQuit(() => tracker.flush());
+  win.once('ready-to-show', () => {
+    if (state.maximized) win.maximize();
+    win.show();
+  });
+  win.on('closed', () => {
+    unhook();
+    if (mainWindow === win) mainWindow = null;
+  });
+  await win.loadURL(APP_ENTRY_URL);
+}
+
+async function installMenu(handlers: Handlers): Promise<void> {
+  const { language } = await handlers['tfa:settings:get'](undefined);
+  const lang = language === 'system' ? languageForLocale(app.getLocale()) : language;
+  const template = buildMenuTemplate(menuTranslator(lang), { platform: process.platform, devTools: !app.isPackaged });
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+async function start(): Promise<void> {
+  const userData = app.getPath('userData');
+  hardenSession(session.defaultSession);
+  serveAppProtocol(RENDERER_DIR);
+  const handlers = createHandlers({
+    dataDir: userData,
+    host: 'electron',
+    version: app.getVersion(),
+    platform: process.platform,
+    systemLocale: app.getLocale(),
+    listPacks: createPackLister({
+      builtinDir: path.join(app.getAppPath(), 'criteria'),
+      userDir: path.join(userData, 'packs'),
+    }),
+  });
+  registerApi(handlers);
+  await installMenu(handlers);
+  await createMainWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) void createMainWindow().catch(fatal);
+  });
+}
+
+function fatal(err: unknown): void {
+  const message = err instanceof Error ? err.message : String(err);
+  console.error(`TF Assessor could not start: ${message}`);
+  dialog.showErrorBox('TF Assessor could not start', message);
+  app.exit(1);
+}
+
+function bootstrap(): void {
+  // Both must happen before 'ready'.
+  registerAppScheme();
+  app.enableSandbox();
+
+  if (!app.requestSingleInstanceLock()) {
+    // The running instance receives our argv through 'second-instance'.
+    app.quit();
+    return;
+  }
+  pendingOpens.push(...tfpkgPathsFromArgv(process.argv.slice(1), process.cwd()));
+
+  app.on('second-instance', (_event, argv, workingDirectory) => {
+    pendingOpens.push(...tfpkgPathsFromArgv(argv, workingDirectory));
+    focusMainWindow();
+  });
+  // macOS delivers double-clicked files this way, possibly before 'ready'.
+  app.on('open-file', (event, filePath) => {
+    event.preventDefault();
+    pendingOpens.push(...tfpkgPathsFromArgv([filePath], process.cwd()));
+    focusMainWindow();
+  });
+  // Every WebContents the app ever creates gets the navigation and window guards.
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents, openExternal));
+  app.on('before-quit', (event) => quitCoordinator.onBeforeQuit(event));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.whenReady().then(start).catch(fatal);
+}
+
+bootstrap();
