@@ -74,7 +74,8 @@ export const Source = z.strictObject({
   /** Publication date (YYYY-MM-DD) or year. */
   date: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/).optional(),
   publisher: z.string().max(200).optional(),
-  url: z.string().url().max(500).optional(),
+  /** http(s) only: packs are untrusted input and the URL is shown as a link. */
+  url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).max(500).optional(),
 });
 
 export const ScoringPolicy = z.strictObject({
@@ -87,6 +88,12 @@ export const ScoringPolicy = z.strictObject({
    */
   minorNonconformity: z.enum(['block', 'allow-with-accepted-plan']),
 });
+
+/** A YAML file path relative to the pack folder: no leading `/`, no `..` segment. */
+const PackFilePath = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_./-]*\.ya?ml$/, 'must be a relative path such as criteria/ial.yaml (letters, digits, "_", "-", ".", "/"; ending in .yaml)')
+  .refine((p) => !p.split('/').includes('..'), 'must stay inside the pack folder');
 
 export const PackManifest = z.strictObject({
   schema: z.literal(PACK_SCHEMA_ID),
@@ -106,9 +113,9 @@ export const PackManifest = z.strictObject({
   findingClasses: z.array(FindingClass).min(1).max(5),
   scoring: ScoringPolicy,
   /** Criteria files, relative to the pack folder, in presentation order. */
-  criteriaFiles: z.array(z.string().regex(/^[A-Za-z0-9_./-]+\.ya?ml$/).refine((p) => !p.split('/').includes('..'), 'must stay inside the pack folder')).min(1).max(100),
+  criteriaFiles: z.array(PackFilePath).min(1).max(100),
   /** Optional mapping file from the previous version. */
-  mappingFile: z.string().regex(/^[A-Za-z0-9_./-]+\.ya?ml$/).refine((p) => !p.split('/').includes('..'), 'must stay inside the pack folder').optional(),
+  mappingFile: PackFilePath.optional(),
 });
 
 /** A capability expression: a capability id, or all/any/not of sub-expressions. */
