@@ -11,14 +11,10 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pkg from '../../package.json';
-import { createHandlers, type HandlerDeps } from '../main/handlers';
+import { createHandlers } from '../main/handlers';
+import { createPackLister } from '../main/services/packs';
 import { startBridge } from './server';
 
-// ---- Injection point: the criteria pack loader -------------------------------------------
-// Until the pack loader lands, the preview lists no packs. Replace this function with the
-// loader (reading criteria/ and the user's pack folder); nothing else in this file changes.
-const listInstalledPacks: HandlerDeps['listPacks'] = async () => [];
-// -------------------------------------------------------------------------------------------
 
 function parsePort(argv: readonly string[]): number {
   const i = argv.indexOf('--port');
@@ -46,7 +42,7 @@ async function main(): Promise<void> {
     version: pkg.version,
     platform: process.platform,
     systemLocale: Intl.DateTimeFormat().resolvedOptions().locale,
-    listPacks: listInstalledPacks,
+    listPacks: createPackLister({ builtinDir: join(projectRoot, 'criteria'), userDir: join(dataDir, 'packs') }),
   });
   const bridge = await startBridge({ handlers, rendererDir, port });
 

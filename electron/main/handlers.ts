@@ -40,6 +40,9 @@ export function languageForLocale(locale: string): Language {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const settingsPath = join(deps.dataDir, 'settings.json');
   let settingsCache: Settings | undefined;
+  // Saves run one after another so the file on disk always holds the last requested value,
+  // whatever order concurrent writes would otherwise finish in.
+  let settingsQueue: Promise<unknown> = Promise.resolve();
 
   async function loadSettings(): Promise<Settings> {
     if (settingsCache) return settingsCache;
@@ -62,11 +65,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       host: deps.host,
     }),
     'tfa:settings:get': () => loadSettings(),
-    'tfa:settings:set': async (patch) => {
-      const next = Settings.parse({ ...(await loadSettings()), ...patch });
-      await writeFileAtomic(settingsPath, JSON.stringify(next, null, 2) + '\n');
-      settingsCache = next;
-      return next;
+    'tfa:settings:set': (patch) => {
+      const run = settingsQueue.then(async () => {
+        const next = Settings.parse({ ...(await loadSettings()), ...patch });
+        await writeFileAtomic(settingsPath, JSON.stringify(next, null, 2) + '\n');
+        settingsCache = next;
+        return next;
+      });
+      settingsQueue = run.catch(() => undefined);
+      return run;
     },
     'tfa:assessments:listRecent': async () => (deps.listRecent ? deps.listRecent() : []),
     'tfa:packs:list': () => deps.listPacks(),
