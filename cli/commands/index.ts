@@ -1,4 +1,7 @@
 import type { CliCommand } from '../context';
+import { answersTemplateCommand } from './answers-template';
+import { packCommands } from './pack';
+import { scoreCommand } from './score';
 
 /** Every command of `tf-assessor`, in the order `--help` lists them. */
-export const commands: CliCommand[] = [];
+export const commands: CliCommand[] = [...packCommands, answersTemplateCommand, scoreCommand];

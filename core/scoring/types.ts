@@ -62,10 +62,13 @@ export interface LevelOutcome {
   level: string;
   rank: number;
   achieved: boolean;
-  /** Applicable criteria tagged for this level (incl. ALL). */
+  /** Applicable SHALL criteria tagged for this level (incl. ALL): the ones that decide it. */
   applicable: number;
   met: number;
+  /** In pack criterion order. */
   blocking: Blocker[];
+  /** SHOULD/MAY criteria tagged for this level: reported, never blocking. `unmet` in pack order. */
+  advisory: { applicable: number; met: number; unmet: Blocker[] };
 }
 
 export interface DimensionOutcome {
@@ -74,10 +77,15 @@ export interface DimensionOutcome {
   /** Highest achieved level id, or null. */
   achieved: string | null;
   target: string | null;
+  /**
+   * Achieved rank ≥ target rank (a stronger level satisfies a weaker target). null when no
+   * target is set or the dimension is not applicable.
+   */
   targetMet: boolean | null;
   /** No criterion of this dimension applies to the service's roles and capabilities. */
   notApplicable: boolean;
   levels: LevelOutcome[];
+  /** In-scope criteria answered directly (summative ones are derived, not counted). */
   progress: { applicable: number; answered: number };
 }
 
@@ -90,9 +98,16 @@ export interface ScoreResult {
   levels: Record<string, string | null>;
   aggregate:
     | { kind: 'vector'; levels: Record<string, string | null> }
+    /** Lowest achieved rank across applicable assurance dimensions; null if one achieves nothing. */
     | { kind: 'minimum'; rank: number | null; levels: Record<string, string | null> };
-  /** Level id → what blocks it (every level of every dimension). */
+  /**
+   * Level id → what blocks it (every level of every dimension). A level id used by more than
+   * one dimension is keyed `<dimension>/<level>` instead (`/` never occurs in ids).
+   */
   blocking: Record<string, Blocker[]>;
-  /** Per criterion: in scope for this service (roles + conditions), and effective status. */
+  /**
+   * Per criterion: in scope for this service (roles + conditions), effective status, and met
+   * (always false out of scope: only in-scope criteria count).
+   */
   criteria: Record<string, { inScope: boolean; effective: ResultStatus; met: boolean }>;
 }
