@@ -131,7 +131,7 @@ describe('start screen', () => {
     await expect.poll(() => p.savedSettings()).toEqual({ language: 'en' });
 
     // Opening the preview address again (the token is only in the printed address).
-    await openStart(page, p.url, 'Start');
+    await openStart(page, p.url, 'はじめに');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await page.getByTestId('language-en').locator('input').isChecked()).toBe(true);
     await page.getByRole('button', { name: 'New assessment' }).waitFor();
@@ -147,7 +147,7 @@ describe('start screen', () => {
   it('follows an English OS when the setting is "system"', async () => {
     const p = await preview({ systemLocale: 'en-GB' });
     const { page, watch } = await watchedPage('ja-JP');
-    await openStart(page, p.url, 'Start');
+    await openStart(page, p.url, 'はじめに');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expectClean(watch);
   });
@@ -330,4 +330,21 @@ describe('accessibility (axe-core)', () => {
       expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
     });
   }
+});
+
+describe('installed packs', () => {
+  it('lists the built-in criteria packs read from criteria/ by the real pack loader', async () => {
+    const { createPackLister } = await import('../../electron/main/services/packs');
+    const p = await preview({
+      packs: undefined,
+      listPacks: createPackLister({ builtinDir: join(process.cwd(), 'criteria'), userDir: join(process.cwd(), 'test-output', 'no-user-packs') }),
+    });
+    const { page, watch } = await watchedPage('en-US');
+    await openStart(page, p.url, 'はじめに');
+    const packs = page.locator('#packs');
+    for (const ref of ['jp-idtf@1.0.0', 'jp-idtf@2.0.0', 'nist-800-63-4@1.0.0']) {
+      await packs.getByText(ref, { exact: false }).first().waitFor({ state: 'visible', timeout: 10_000 });
+    }
+    expectClean(watch);
+  });
 });
