@@ -131,7 +131,7 @@ describe('start screen', () => {
     await expect.poll(() => p.savedSettings()).toEqual({ language: 'en' });
 
     // Opening the preview address again (the token is only in the printed address).
-    await openStart(page, p.url, 'はじめに');
+    await openStart(page, p.url, 'Start');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expect(await page.getByTestId('language-en').locator('input').isChecked()).toBe(true);
     await page.getByRole('button', { name: 'New assessment' }).waitFor();
@@ -147,7 +147,7 @@ describe('start screen', () => {
   it('follows an English OS when the setting is "system"', async () => {
     const p = await preview({ systemLocale: 'en-GB' });
     const { page, watch } = await watchedPage('ja-JP');
-    await openStart(page, p.url, 'はじめに');
+    await openStart(page, p.url, 'Start');
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
     expectClean(watch);
   });
