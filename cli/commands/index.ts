@@ -1,7 +1,8 @@
 import type { CliCommand } from '../context';
 import { answersTemplateCommand } from './answers-template';
+import { identityCreateCommand } from './identity';
 import { packCommands } from './pack';
 import { scoreCommand } from './score';
 
 /** Every command of `tf-assessor`, in the order `--help` lists them. */
-export const commands: CliCommand[] = [...packCommands, answersTemplateCommand, scoreCommand];
+export const commands: CliCommand[] = [...packCommands, answersTemplateCommand, scoreCommand, identityCreateCommand];
