@@ -1,8 +1,10 @@
 import type { CliCommand } from '../context';
+import { answersImportCommand } from './answers-import';
 import { answersTemplateCommand } from './answers-template';
+import { demoCommand } from './demo';
 import { identityCreateCommand } from './identity';
 import { packCommands } from './pack';
 import { scoreCommand } from './score';
 
 /** Every command of `tf-assessor`, in the order `--help` lists them. */
-export const commands: CliCommand[] = [...packCommands, answersTemplateCommand, scoreCommand, identityCreateCommand];
+export const commands: CliCommand[] = [...packCommands, answersTemplateCommand, answersImportCommand, demoCommand, scoreCommand, identityCreateCommand];

@@ -165,7 +165,6 @@ describe('tf-assessor score failures: one line, right exit code', () => {
       [['--pack', 'mypack', '--answers', 'answers.csv', '--target', 'IAL2'], /--target IAL2: write it as DIMENSION=LEVEL/],
       [['--pack', 'mypack', '--answers', 'answers.csv', '--target', 'IAL=AAL2'], /--target IAL=AAL2: IAL has no level AAL2; use one of IAL1, IAL2, IAL3/],
       [['--pack', 'mypack', '--answers', 'answers.csv', '--frobnicate'], /Unknown option '--frobnicate'/],
-      [['some-assessment'], /scoring an assessment folder \(some-assessment\) is not available in this build yet/],
     ];
     for (const [argv, message] of cases) {
       const r = run(...argv);
@@ -175,7 +174,10 @@ describe('tf-assessor score failures: one line, right exit code', () => {
   });
 
   it('bad inputs exit 1 and say where', () => {
-    let r = run('--pack', 'mypack', '--answers', 'bad-status.csv');
+    let r = run('some-assessment');
+    expect(r.code).toBe(1);
+    expect(oneLine(r)).toMatch(/^tf-assessor score: some-assessment is not an assessment folder \(no assessment\.json or journal\.jsonl\)/);
+    r = run('--pack', 'mypack', '--answers', 'bad-status.csv');
     expect(r.code).toBe(1);
     expect(oneLine(r)).toMatch(/^tf-assessor score: bad-status\.csv: row 5: E5: unknown status "done"/);
     r = run('--pack', 'mypack', '--answers', 'missing.csv');

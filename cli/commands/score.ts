@@ -1,6 +1,6 @@
 /**
- * `tf-assessor score`: the level each dimension reaches and what blocks the rest, from a
- * pack and an answer sheet (or, later, an assessment folder).
+ * `tf-assessor score`: the level each dimension reaches and what blocks the rest, from an
+ * assessment folder or from a pack and an answer sheet.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
@@ -13,6 +13,8 @@ import { defaultPackRoots, resolvePack } from '../../core/node/packs';
 import { ScoringInputError, score } from '../../core/scoring/score';
 import type { Answer, Blocker, BlockReason, ScoreResult, ScoringInput } from '../../core/scoring/types';
 import { CliError, type CliCommand, type CliContext } from '../context';
+import { toScoringInput } from '../../core/assessment/scoring-input';
+import { openAssessmentDir } from './assessment-dir';
 
 export interface ScoreArgs {
   assessmentDir?: string;
@@ -177,14 +179,18 @@ export function scoreText(pack: Pack, result: ScoreResult, profile: Pick<Scoring
 }
 
 /**
- * HOOK for `score <assessment-dir>` (the workspace owner finishes it): open the workspace
- * read-only (core/node/workspace.ts `openWorkspace`), resolve its pinned pack with
- * `resolvePackArg(id@version#hash)` so a changed installed pack is refused, and
- * return `{ pack, input: toScoringInput(assessment) }` (core/assessment/scoring-input.ts).
- * The rest of the command — validation, scoring, both outputs — needs no change.
+ * `score <assessment-dir>`: the workspace opened read-only (no lock: scoring while the app
+ * has it open is fine), its pinned pack resolved by id, version and hash (a changed or missing
+ * installed pack is refused), and the scoring input built from the document's results,
+ * findings, roles, capabilities and targets.
  */
-async function inputFromAssessmentDir(dir: string, _ctx: CliContext): Promise<{ pack: Pack; input: ScoringInput }> {
-  throw new CliError(`scoring an assessment folder (${dir}) is not available in this build yet; use --pack <id@version|dir> --answers <file.csv|xlsx>`, 2);
+async function inputFromAssessmentDir(dir: string, ctx: CliContext): Promise<{ pack: Pack; input: ScoringInput }> {
+  const { ws, pack } = await openAssessmentDir(dir, ctx, { readOnly: true });
+  try {
+    return { pack, input: toScoringInput(ws.assessment) };
+  } finally {
+    await ws.close();
+  }
 }
 
 async function resolvePackArg(ref: string, ctx: CliContext): Promise<Pack> {

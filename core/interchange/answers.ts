@@ -95,6 +95,19 @@ export interface AnswerSheetLimits {
   maxProblems: number;
 }
 
+/** Where an answer came from: its row, and whether its status cell was left empty (read as not-assessed). */
+export interface SheetRowInfo {
+  row: number;
+  statusBlank: boolean;
+}
+
+export interface ParsedAnswerSheet {
+  answers: Record<string, SheetAnswer>;
+  problems: SheetProblem[];
+  /** Per answered criterion id (the keys of `answers`). */
+  rows: Record<string, SheetRowInfo>;
+}
+
 export const DEFAULT_SHEET_LIMITS: AnswerSheetLimits = { maxBytes: 20 * 1024 * 1024, maxRows: 100_000, maxProblems: 1000 };
 
 /**
@@ -104,11 +117,12 @@ export const DEFAULT_SHEET_LIMITS: AnswerSheetLimits = { maxBytes: 20 * 1024 * 1
 export function parseAnswerSheet(
   bytes: Uint8Array,
   opts: { pack: Pack; limits?: Partial<AnswerSheetLimits> },
-): { answers: Record<string, SheetAnswer>; problems: SheetProblem[] } {
+): ParsedAnswerSheet {
   const limits = { ...DEFAULT_SHEET_LIMITS, ...opts.limits };
   const problems: SheetProblem[] = [];
   const answers: Record<string, SheetAnswer> = {};
-  const fileProblem = (message: string): { answers: Record<string, SheetAnswer>; problems: SheetProblem[] } => ({ answers, problems: [{ row: 0, column: '', message }] });
+  const rows: Record<string, SheetRowInfo> = {};
+  const fileProblem = (message: string): ParsedAnswerSheet => ({ answers, problems: [{ row: 0, column: '', message }], rows });
   if (bytes.length > limits.maxBytes) return fileProblem(`the file is ${(bytes.length / 1048576).toFixed(1)} MiB; the limit is ${limits.maxBytes / 1048576} MiB`);
 
   let table: { row: number; cells: string[] }[];
@@ -137,7 +151,7 @@ export function parseAnswerSheet(
   });
   const missing = (['criterion_id', 'status'] as const).filter((c) => !col.has(c));
   if (missing.length) {
-    return { answers, problems: [{ row: headerRow.row, column: '', message: `the header has no ${missing.join(' and ')} column (expected: ${ANSWER_COLUMNS.join(', ')})` }] };
+    return { answers, problems: [{ row: headerRow.row, column: '', message: `the header has no ${missing.join(' and ')} column (expected: ${ANSWER_COLUMNS.join(', ')})` }], rows };
   }
   const letter = (i: number): string => XLSX.utils.encode_col(i);
   const byId = new Map(opts.pack.criteria.map((c) => [c.id, c]));
@@ -186,8 +200,9 @@ export function parseAnswerSheet(
       continue;
     }
     answers[id] = { status: status as ResultStatus, ...(justification ? { justification } : {}), ...(notes ? { notes } : {}) };
+    rows[id] = { row: r.row, statusBlank: rawStatus === '' };
   }
-  return { answers, problems };
+  return { answers, problems, rows };
 }
 
 /** Undoes `neutralizeCell`: a `'` we put before a formula-like character. */

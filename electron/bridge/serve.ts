@@ -11,8 +11,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pkg from '../../package.json';
-import { createHandlers } from '../main/handlers';
-import { createPackLister } from '../main/services/packs';
+import { assessmentServiceFor, createHandlers, type HandlerDeps } from '../main/handlers';
+import { createPackLister, createPackLoader } from '../main/services/packs';
 import { startBridge } from './server';
 
 
@@ -36,21 +36,31 @@ async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2));
   const dataDir = process.env.TFA_DATA_DIR || (await mkdtemp(join(tmpdir(), 'tf-assessor-preview-')));
 
-  const handlers = createHandlers({
+  const packSources = { builtinDir: join(projectRoot, 'criteria'), userDir: join(dataDir, 'packs') };
+  const deps: HandlerDeps = {
     dataDir,
     host: 'bridge',
     version: pkg.version,
     platform: process.platform,
     systemLocale: Intl.DateTimeFormat().resolvedOptions().locale,
-    listPacks: createPackLister({ builtinDir: join(projectRoot, 'criteria'), userDir: join(dataDir, 'packs') }),
-  });
-  const bridge = await startBridge({ handlers, rendererDir, port });
+    listPacks: createPackLister(packSources),
+    loadPack: createPackLoader(packSources),
+  };
+  // No native dialogs here: new assessments go to the data folder, evidence is uploaded.
+  const assessments = assessmentServiceFor(deps);
+  const handlers = createHandlers({ ...deps, assessments });
+  const bridge = await startBridge({ handlers, rendererDir, port, uploads: (r) => assessments.receiveUpload(r) });
 
   process.stdout.write(`TF Assessor preview: ${bridge.url}\n`);
   process.stdout.write(`Data folder: ${dataDir}\nPress Ctrl+C to stop.\n`);
 
   const stop = (): void => {
-    void bridge.close().then(() => process.exit(0));
+    // Open assessments are saved and unlocked before the process goes.
+    void assessments
+      .closeAll()
+      .catch((err: unknown) => process.stderr.write(`tf-assessor preview: ${err instanceof Error ? err.message : String(err)}\n`))
+      .then(() => bridge.close())
+      .then(() => process.exit(0));
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

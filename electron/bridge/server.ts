@@ -9,9 +9,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile, realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { ApiError } from '../../core/api/contract';
+import { PassThrough } from 'node:stream';
+import { ApiFailure, type ApiError, type EvidenceSource } from '../../core/api/contract';
 import { dispatch, isChannel } from '../main/dispatch';
 import type { Handlers } from '../main/handlers';
+import { UploadTooLargeError } from '../main/services/evidence-intake';
+import type { UploadRequest } from '../main/services/assessments';
 import { SECURITY_HEADERS as APP_SECURITY_HEADERS } from '../main/security/csp';
 
 /** The only address the bridge ever listens on. */
@@ -19,6 +22,8 @@ export const BRIDGE_HOST = '127.0.0.1';
 export const TOKEN_HEADER = 'x-tfa-token';
 /** Largest request body accepted; the contract's arguments are small JSON objects. */
 export const MAX_BODY_BYTES = 1024 * 1024;
+/** Longest file name accepted in `PUT /upload?name=…` (the name is display text only). */
+export const MAX_UPLOAD_NAME = 1000;
 
 export interface BridgeOptions {
   handlers: Handlers;
@@ -28,6 +33,11 @@ export interface BridgeOptions {
   port?: number;
   /** Accepted only as 127.0.0.1; present so a caller cannot silently widen the bind. */
   host?: string;
+  /**
+   * Receives `PUT /upload?assessment=<handle>&name=<file name>` bodies (evidence from the
+   * user's files; see docs/decisions/0010-evidence-intake.md). Absent: the route answers 404.
+   */
+  uploads?: (request: UploadRequest) => Promise<EvidenceSource>;
 }
 
 export interface Bridge {
@@ -104,7 +114,10 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     });
   });
   server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  // Uploads of large evidence files legitimately take minutes, so there is no cap on the whole
+  // request; a client that stops sending for 30 s is cut off instead.
+  server.requestTimeout = 0;
+  server.timeout = 30_000;
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
@@ -112,6 +125,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       if (req.headers.host !== expectedHost) throw new HttpError(403, 'forbidden', 'Wrong Host header.');
       const path = (req.url ?? '/').split('?')[0] ?? '/';
       if (path.startsWith('/api/')) await handleApi(req, res, path.slice('/api/'.length));
+      else if (path === '/upload') await handleUpload(req, res);
       else await handleStatic(req, res, path);
     } catch (err) {
       if (err instanceof HttpError) {
@@ -122,9 +136,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     }
   }
 
-  async function handleApi(req: IncomingMessage, res: ServerResponse, rawChannel: string): Promise<void> {
-    if (req.method !== 'POST') throw new HttpError(405, 'bad-request', 'The API accepts POST only.', { Allow: 'POST' });
-    // #region Security-sensitive: caller checks. Do not change without review.
+  // #region Security-sensitive: caller checks (API and uploads). Do not change without review.
+  function checkCaller(req: IncomingMessage): void {
     const requestOrigin = req.headers.origin;
     if (requestOrigin !== undefined && requestOrigin !== origin) {
       throw new HttpError(403, 'forbidden', 'Requests from other origins are refused.');
@@ -133,7 +146,58 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     if (typeof presented !== 'string' || !timingSafeEqual(sha256(presented), tokenDigest)) {
       throw new HttpError(403, 'forbidden', 'Missing or wrong session token: open the address printed by npm run preview.');
     }
-    // #endregion
+  }
+  // #endregion
+
+  /**
+   * `PUT /upload?assessment=<handle>&name=<file name>`, body = the file's bytes: streamed into
+   * the open assessment's folder (never held in memory), answered with an evidence source for
+   * `tfa:evidence:add`. Same Host, Origin and token checks as the API.
+   */
+  async function handleUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'PUT') throw new HttpError(405, 'bad-request', 'Uploads use PUT.', { Allow: 'PUT' });
+    checkCaller(req);
+    if (!options.uploads) throw new HttpError(404, 'not-found', 'Uploads are not available here.');
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+    if (contentType !== 'application/octet-stream') {
+      throw new HttpError(400, 'bad-request', 'Send the file as the request body with Content-Type: application/octet-stream.');
+    }
+    const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
+    const assessment = query.get('assessment') ?? '';
+    const name = query.get('name') ?? '';
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(assessment)) throw new HttpError(400, 'bad-request', 'The upload needs ?assessment=<handle of an open assessment>.');
+    if (name.length === 0 || name.length > MAX_UPLOAD_NAME) throw new HttpError(400, 'bad-request', `The upload needs ?name=<file name> (at most ${MAX_UPLOAD_NAME} characters).`);
+    const lengthHeader = req.headers['content-length'];
+    const declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
+    if (declaredLength !== undefined && !(Number.isSafeInteger(declaredLength) && declaredLength >= 0)) {
+      throw new HttpError(400, 'bad-request', 'Content-Length is not a byte count.');
+    }
+    // The receiver may stop early (too large, disk full): reading through a pass-through lets
+    // us unpipe and still answer, instead of the socket being torn down under the reply.
+    const body = new PassThrough();
+    const cutOff = (): void => {
+      if (!req.complete) body.destroy(Object.assign(new Error('The upload was interrupted.'), { code: 'ECONNRESET' }));
+    };
+    req.on('close', cutOff);
+    req.on('error', cutOff);
+    req.pipe(body);
+    try {
+      const source = await options.uploads({ assessment, name, body, ...(declaredLength !== undefined && { declaredLength }) });
+      sendJson(res, 200, { ok: true, value: source });
+    } catch (err) {
+      req.unpipe(body);
+      if (err instanceof UploadTooLargeError) throw new HttpError(413, 'bad-request', err.message, { Connection: 'close' });
+      if (err instanceof ApiFailure) throw new HttpError(HTTP_STATUS[err.code] ?? 500, err.code, err.message, req.complete ? {} : { Connection: 'close' });
+      throw err;
+    } finally {
+      req.off('close', cutOff);
+      req.off('error', cutOff);
+    }
+  }
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, rawChannel: string): Promise<void> {
+    if (req.method !== 'POST') throw new HttpError(405, 'bad-request', 'The API accepts POST only.', { Allow: 'POST' });
+    checkCaller(req);
     let channel: string;
     try {
       channel = decodeURIComponent(rawChannel);
@@ -198,6 +262,19 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     close: () => closeServer(server),
   };
 }
+
+/** HTTP status of an upload failure, by API error code. */
+const HTTP_STATUS: Partial<Record<ApiError['code'], number>> = {
+  'bad-request': 400,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'invalid-input': 422,
+  'disk-full': 507,
+  'read-only': 507,
+  io: 500,
+  internal: 500,
+};
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();

@@ -56,4 +56,24 @@ describe('handlers', () => {
       expect(p.criteriaCount).toBeGreaterThan(0);
     }
   });
+
+  it('lists the real recent assessments (kept in the data folder across restarts), newest first', async () => {
+    const h = createHandlers({ ...deps(), actor: 'tester' });
+    expect(await h['tfa:assessments:listRecent'](undefined)).toEqual([]);
+    const make = (name: string) =>
+      h['tfa:assessments:create']({ organization: { legalName: '株式会社サンプルID' }, service: { name }, pack: { id: 'jp-idtf', version: '2.0.0' }, type: 'self-assessment' });
+    const first = await make('First');
+    const second = await make('Second');
+    await h['tfa:assessments:close']({ handle: first.handle });
+    const listed = await h['tfa:assessments:listRecent'](undefined);
+    expect(listed.map((r) => [r.service, r.open])).toEqual([
+      ['Second', true],
+      ['First', false],
+    ]);
+    await h['tfa:assessments:close']({ handle: second.handle });
+    // The next start of the app: same list, same handles.
+    const again = await createHandlers(deps())['tfa:assessments:listRecent'](undefined);
+    expect(again.map((r) => r.handle)).toEqual([second.handle, first.handle]);
+    expect(again[0]).toEqual({ handle: second.handle, organization: '株式会社サンプルID', service: 'Second', pack: 'jp-idtf@2.0.0', updatedAt: second.document.updatedAt, open: false });
+  });
 });

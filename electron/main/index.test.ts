@@ -1,6 +1,7 @@
 // Wiring test of the main entry: a fake `electron` module stands in for the runtime (which
 // cannot run here); everything else (handlers, protocol resolver, window state on disk) is real.
 import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -17,7 +18,7 @@ class FakeWebContents extends EventEmitter {
   }
 }
 
-function fakeElectron(userData: string, { lock = true } = {}) {
+function fakeElectron(userData: string, { lock = true, appPath = '/fake/app' } = {}) {
   const calls: string[] = [];
   let ready!: () => void;
   const readyPromise = new Promise<void>((r) => (ready = r));
@@ -76,7 +77,7 @@ function fakeElectron(userData: string, { lock = true } = {}) {
     getPath: vi.fn((name: string) => (name === 'userData' ? userData : `/fake/${name}`)),
     getLocale: () => 'ja-JP',
     getVersion: () => '9.9.9',
-    getAppPath: () => '/fake/app',
+    getAppPath: () => appPath,
   });
   const session = {
     request: undefined as undefined | Listener,
@@ -96,7 +97,7 @@ function fakeElectron(userData: string, { lock = true } = {}) {
     module: {
       app,
       BrowserWindow: FakeWindow,
-      dialog: { showErrorBox: vi.fn() },
+      dialog: { showErrorBox: vi.fn(), showOpenDialog: vi.fn() },
       Menu: { buildFromTemplate: vi.fn((t: unknown) => ({ template: t })), setApplicationMenu: vi.fn() },
       screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
       session: { defaultSession: session },
@@ -117,7 +118,7 @@ let userData: string;
 let fake: ReturnType<typeof fakeElectron>;
 const argv = process.argv;
 
-async function boot(options?: { lock?: boolean }) {
+async function boot(options?: { lock?: boolean; appPath?: string }) {
   fake = fakeElectron(userData, options);
   vi.resetModules();
   vi.doMock('electron', () => fake.module);
@@ -251,5 +252,35 @@ describe('main process wiring', () => {
     const again = { preventDefault: vi.fn() };
     fake.module.app.emit('before-quit', again);
     expect(again.preventDefault).not.toHaveBeenCalled();
+  });
+
+  it('dialogs and assessments are wired: a picked folder becomes a handle, and quitting saves and unlocks open assessments', async () => {
+    // The real built-in packs: the app folder is the project.
+    await boot({ appPath: process.cwd() });
+    fake.ready();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    const call = (c: string, args?: unknown) => fake.ipcHandlers.get(c)!(trusted, args) as Promise<{ ok: boolean; value?: unknown; error?: unknown }>;
+    const folder = path.join(userData, 'chosen');
+    await mkdir(folder);
+    fake.module.dialog.showOpenDialog.mockResolvedValueOnce({ canceled: false, filePaths: [folder] });
+    const picked = await call('tfa:dialogs:pickFolder');
+    expect(picked).toEqual({ ok: true, value: { folder: expect.any(String), name: 'chosen' } });
+    expect(fake.module.dialog.showOpenDialog).toHaveBeenCalledWith(fake.windows[0], expect.objectContaining({ properties: ['openDirectory', 'createDirectory', 'promptToCreate'] }));
+    const created = await call('tfa:assessments:create', {
+      organization: { legalName: '株式会社サンプルID' },
+      service: { name: 'Sample ID' },
+      pack: { id: 'jp-idtf', version: '2.0.0' },
+      type: 'self-assessment',
+      folder: (picked.value as { folder: string }).folder,
+    });
+    expect(created).toMatchObject({ ok: true, value: { document: { revision: 0 } } });
+    const handle = (created.value as { handle: string }).handle;
+    await expect(call('tfa:answers:set', { handle, criterion: 'ORG-07', set: { status: 'conformant' } })).resolves.toMatchObject({ ok: true });
+    expect(existsSync(path.join(folder, 'workspace.lock'))).toBe(true);
+
+    fake.module.app.emit('before-quit', { preventDefault: vi.fn() });
+    await vi.waitFor(() => expect(fake.module.app.quit).toHaveBeenCalledOnce());
+    expect(existsSync(path.join(folder, 'workspace.lock'))).toBe(false);
+    expect(JSON.parse(await readFile(path.join(folder, 'assessment.json'), 'utf8'))).toMatchObject({ revision: 1, criteria: { 'ORG-07': { status: 'conformant' } } });
   });
 });

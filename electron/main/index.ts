@@ -4,7 +4,7 @@
  */
 import { app, BrowserWindow, dialog, Menu, screen, session } from 'electron';
 import path from 'node:path';
-import { createHandlers, languageForLocale, type Handlers } from './handlers';
+import { assessmentServiceFor, createHandlers, languageForLocale, type HandlerDeps, type Handlers } from './handlers';
 import { registerApi } from './ipc/register';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { APP_ENTRY_URL } from './security/origin';
@@ -17,13 +17,14 @@ import { OpenQueue, tfpkgPathsFromArgv } from './app/open-requests';
 import { loadWindowState, WINDOW_STATE_FILE } from './windows/window-state';
 import { mainWindowOptions } from './windows/window-options';
 import { trackWindowState } from './windows/track-window-state';
-import { createPackLister } from './services/packs';
+import { createPackLister, createPackLoader } from './services/packs';
+import { createDialogPickers } from './app/dialogs';
 
 // Bundled layout: out/main/index.cjs, out/preload/index.cjs, out/renderer/index.html.
 const PRELOAD_PATH = path.join(__dirname, '..', 'preload', 'index.cjs');
 const RENDERER_DIR = path.join(__dirname, '..', 'renderer');
 
-/** Quitting waits for every save registered here (window state now; autosave later). */
+/** Quitting waits for every save registered here (window state, open assessments). */
 export const quitCoordinator = createQuitCoordinator({
   quit: () => app.quit(),
   onError: (err) => console.error(`TF Assessor: ${err instanceof Error ? err.message : String(err)}`),
@@ -74,17 +75,30 @@ async function start(): Promise<void> {
   const userData = app.getPath('userData');
   hardenSession(session.defaultSession);
   serveAppProtocol(RENDERER_DIR);
-  const handlers = createHandlers({
+  const packSources = { builtinDir: path.join(app.getAppPath(), 'criteria'), userDir: path.join(userData, 'packs') };
+  // Dialogs speak the app's language; `handlers` exists by the time a dialog can be opened.
+  const dialogs = createDialogPickers(
+    () => mainWindow,
+    async () => {
+      const { language } = await handlers['tfa:settings:get'](undefined);
+      return language === 'system' ? languageForLocale(app.getLocale()) : language;
+    },
+  );
+  const deps: HandlerDeps = {
     dataDir: userData,
     host: 'electron',
     version: app.getVersion(),
     platform: process.platform,
     systemLocale: app.getLocale(),
-    listPacks: createPackLister({
-      builtinDir: path.join(app.getAppPath(), 'criteria'),
-      userDir: path.join(userData, 'packs'),
-    }),
-  });
+    listPacks: createPackLister(packSources),
+    loadPack: createPackLoader(packSources),
+    pickFolder: (purpose) => dialogs.pickFolder(purpose),
+    pickFiles: () => dialogs.pickFiles(),
+  };
+  const assessments = assessmentServiceFor(deps);
+  // Quitting saves every open assessment and releases its lock first.
+  quitCoordinator.beforeQuit(() => assessments.closeAll());
+  const handlers: Handlers = createHandlers({ ...deps, assessments });
   registerApi(handlers);
   await installMenu(handlers);
   await createMainWindow();

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PackSummary, RecentAssessment, Settings } from '../../core/api/contract';
 import { startBridge, type Bridge } from '../../electron/bridge/server';
-import { createHandlers, type HandlerDeps } from '../../electron/main/handlers';
+import { assessmentServiceFor, createHandlers, type HandlerDeps } from '../../electron/main/handlers';
 import { RENDERER_OUT } from './paths';
 import { ensureRendererBuilt } from './renderer-build';
 
@@ -16,6 +16,7 @@ export interface PreviewOptions {
   systemLocale?: string;
   listPacks?: HandlerDeps['listPacks'];
   packs?: PackSummary[];
+  /** Fixed recent list for start-screen tests; without it, the real list of assessments in dataDir. */
   recent?: RecentAssessment[];
 }
 
@@ -31,16 +32,19 @@ export interface Preview {
 export async function startPreview(options: PreviewOptions = {}): Promise<Preview> {
   await ensureRendererBuilt();
   const dataDir = await mkdtemp(join(tmpdir(), 'tfa-e2e-'));
-  const handlers = createHandlers({
+  const deps: HandlerDeps = {
     dataDir,
     host: 'bridge',
     version: '0.1.0',
     platform: process.platform,
     systemLocale: options.systemLocale ?? 'ja-JP',
     listPacks: options.listPacks ?? (async () => options.packs ?? []),
-    listRecent: async () => options.recent ?? [],
-  });
-  const bridge = await startBridge({ handlers, rendererDir: RENDERER_OUT });
+    ...(options.recent !== undefined ? { listRecent: async () => options.recent ?? [] } : {}),
+  };
+  // The real assessment service (built-in packs, workspaces in dataDir) and its upload route.
+  const assessments = assessmentServiceFor(deps);
+  const handlers = createHandlers({ ...deps, assessments });
+  const bridge = await startBridge({ handlers, rendererDir: RENDERER_OUT, uploads: (r) => assessments.receiveUpload(r) });
   return {
     bridge,
     url: bridge.url,
@@ -53,6 +57,7 @@ export async function startPreview(options: PreviewOptions = {}): Promise<Previe
       }
     },
     async close() {
+      await assessments.closeAll().catch(() => undefined);
       await bridge.close();
       await rm(dataDir, { recursive: true, force: true });
     },

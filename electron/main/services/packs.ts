@@ -3,8 +3,12 @@
  * plus the packs the user installed, side by side (several versions of one pack coexist).
  * Shared by Electron main and the browser bridge.
  */
-import type { PackSummary } from '../../../core/api/contract';
-import { listPackSummaries } from '../../../core/node/packs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ApiFailure, type PackDetail, type PackSummary } from '../../../core/api/contract';
+import { MANIFEST_FILE } from '../../../core/criteria/load';
+import type { Pack } from '../../../core/criteria/schema';
+import { listPackSummaries, readPackDir, type PackOrigin, type PackRoot } from '../../../core/node/packs';
 
 export interface PackSources {
   /** Packs shipped with the app (criteria/ inside the app bundle). */
@@ -28,5 +32,134 @@ export function createPackLister(sources: PackSources): ListPacks {
       throw err;
     });
     return cached;
+  };
+}
+
+export interface LoadedPack {
+  pack: Pack;
+  origin: PackOrigin;
+}
+
+/** Loads one installed pack, optionally pinned to its content hash. */
+export type LoadPack = (choice: { id: string; version: string; hash?: string | undefined }) => Promise<LoadedPack>;
+
+/**
+ * Loads installed packs by `id@version` (built-in first, then the user's), checking the
+ * content hash when one is pinned. Loaded packs are cached for the run (packs are immutable
+ * once loaded, and scoring indexes them by identity). Failures throw `ApiFailure` with a
+ * line the user can act on: `not-found` (not installed), `conflict` (installed with other
+ * content than the pinned hash), `invalid-input` (the installed pack has errors).
+ */
+export function createPackLoader(sources: PackSources): LoadPack {
+  const roots: PackRoot[] = [
+    { dir: sources.builtinDir, origin: 'builtin' },
+    { dir: sources.userDir, origin: 'user' },
+  ];
+  const cache = new Map<string, Promise<LoadedPack>>();
+  return (choice) => {
+    const key = `${choice.id}@${choice.version}#${choice.hash ?? ''}`;
+    let loading = cache.get(key);
+    if (!loading) {
+      loading = loadFromRoots(roots, choice).catch((err: unknown) => {
+        cache.delete(key);
+        throw err;
+      });
+      cache.set(key, loading);
+    }
+    return loading;
+  };
+}
+
+async function loadFromRoots(roots: PackRoot[], choice: { id: string; version: string; hash?: string | undefined }): Promise<LoadedPack> {
+  const ref = `${choice.id}@${choice.version}`;
+  const mismatched: string[] = [];
+  let invalid: string | undefined;
+  for (const root of roots) {
+    const dir = join(root.dir, choice.id, choice.version);
+    if (!existsSync(join(dir, MANIFEST_FILE))) continue;
+    const result = await readPackDir(dir, { expectFromFolder: true, roots });
+    if (!result.ok) {
+      const p = result.problems[0]!;
+      invalid ??= `${p.file}:${p.line}:${p.col}: ${p.message}`;
+      continue;
+    }
+    if (choice.hash && result.pack.hash !== choice.hash) {
+      mismatched.push(result.pack.hash);
+      continue;
+    }
+    return { pack: result.pack, origin: root.origin };
+  }
+  if (mismatched.length > 0) {
+    throw new ApiFailure(
+      'conflict',
+      `This assessment was made with ${ref} whose content hash is ${choice.hash!.slice(0, 12)}…, but the installed ${ref} has ${mismatched.map((h) => `${h.slice(0, 12)}…`).join(' and ')}. Install the exact pack it was made with.`,
+    );
+  }
+  if (invalid) throw new ApiFailure('invalid-input', `The installed pack ${ref} has errors (${invalid}). Run tf-assessor pack validate on it.`);
+  throw new ApiFailure('not-found', `Pack ${ref} is not installed. Install it in the packs folder, then retry.`);
+}
+
+/** The `tfa:packs:list` entry of a loaded pack. */
+export function packSummary(pack: Pack, origin: PackOrigin): PackSummary {
+  return {
+    id: pack.id,
+    version: pack.version,
+    hash: pack.hash,
+    title: pack.title,
+    origin,
+    criteriaCount: pack.criteria.length,
+    dimensions: pack.dimensions.map((d) => d.id),
+  };
+}
+
+/**
+ * A pack in full for the criteria navigator: everything an assessor reads (titles,
+ * statements, guidance, expected evidence, references) in both languages, `ALL` levels
+ * expanded. Crosswalks and the version mapping are left out: the navigator does not show
+ * them, and they would only add weight to every load.
+ */
+export function packDetail(pack: Pack, origin: PackOrigin): PackDetail {
+  const levelsOf = new Map(pack.dimensions.map((d) => [d.id, d.levels.map((l) => l.id)]));
+  const titled = <T extends { id: string; title: PackDetail['title']; description?: PackDetail['title'] | undefined }>(x: T) => ({
+    id: x.id,
+    title: x.title,
+    ...(x.description && { description: x.description }),
+  });
+  return {
+    ...packSummary(pack, origin),
+    description: pack.description,
+    publisher: pack.publisher,
+    released: pack.released,
+    sources: pack.sources.map((s) => ({ id: s.id, title: s.title, ...(s.url && { url: s.url }) })),
+    dimensions: pack.dimensions.map((d) => ({
+      id: d.id,
+      kind: d.kind,
+      title: d.title,
+      ...(d.description && { description: d.description }),
+      levels: d.levels.map((l) => ({ id: l.id, rank: l.rank, title: l.title, ...(l.description && { description: l.description }) })),
+    })),
+    roles: pack.roles.map(titled),
+    capabilities: pack.capabilities.map(titled),
+    categories: pack.categories.map((c) => ({ ...titled(c), dimension: c.dimension })),
+    evidenceTypes: pack.evidenceTypes.map((e) => ({ id: e.id, title: e.title })),
+    findingClasses: pack.findingClasses.map((f) => ({ id: f.id, title: f.title })),
+    scoring: { ...pack.scoring },
+    criteria: pack.criteria.map((c) => ({
+      id: c.id,
+      dimension: c.dimension,
+      category: c.category,
+      levels: c.levels === 'ALL' ? [...(levelsOf.get(c.dimension) ?? [])] : [...c.levels],
+      ...(c.roles && { roles: [...c.roles] }),
+      ...(c.condition !== undefined && { condition: c.condition }),
+      ...(c.satisfiedBy && { satisfiedBy: [...c.satisfiedBy] }),
+      obligation: c.obligation,
+      methods: [...c.methods],
+      evidence: c.evidence.map((e) => ({ type: e.type, text: e.text })),
+      title: c.title,
+      statement: c.statement,
+      guidance: c.guidance,
+      references: c.references.map((r) => ({ source: r.source, clause: r.clause, ...(r.control && { control: r.control }) })),
+      ...(c.tags && { tags: [...c.tags] }),
+    })),
   };
 }

@@ -1,7 +1,7 @@
 // Test double for the one boundary the renderer has: window.api. Everything behind it (the
 // real api module, stores, components) runs for real in renderer tests.
 import { vi, type Mock } from 'vitest';
-import type { Api, ApiResult, AppInfo, PackSummary, RecentAssessment, Settings } from '../../../core/api/contract';
+import { contract, methodName, type Api, type ApiResult, type AppInfo, type Channel, type PackSummary, type RecentAssessment, type Settings } from '../../../core/api/contract';
 
 export type MockApi = { [K in keyof Api]: Mock<Api[K]> };
 
@@ -21,7 +21,12 @@ export interface MockApiOptions {
 /** Installs a window.api that behaves like main with the given data (settings are kept). */
 export function installMockApi(options: MockApiOptions = {}): MockApi {
   let settings: Settings = options.settings ?? { language: 'system' };
+  // Channels a test does not set up answer with an error, so a call nobody expected shows.
+  const unmocked = Object.fromEntries(
+    (Object.keys(contract) as Channel[]).map((c) => [methodName(c), vi.fn(async () => ({ ok: false, error: { code: 'internal', message: `${c} is not mocked in this test` } }))]),
+  ) as unknown as MockApi;
   const api: MockApi = {
+    ...unmocked,
     appInfo: vi.fn(async () => ok(options.info ?? INFO_JA)),
     settingsGet: vi.fn(async () => ok(settings)),
     settingsSet: vi.fn(async (patch) => {
