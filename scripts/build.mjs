@@ -6,7 +6,8 @@
 // The renderer is built by Vite (renderer/vite.config.ts). This script runs on `npm ci`
 // (the `prepare` script) so `npx tf-assessor` works in a fresh clone.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 const entries = [
   ['electron/main/index.ts', 'out/main/index.cjs'],
@@ -16,9 +17,21 @@ const entries = [
   ['bench/main.ts', 'dist/bench.cjs'],
 ].filter(([src]) => existsSync(src));
 
+// Tests rebuild the bundles while other tests run them: every output file is written to a
+// temp file and renamed into place, so a running process never loads a half-written bundle.
+function writeAtomically(files) {
+  for (const f of files) {
+    mkdirSync(dirname(f.path), { recursive: true });
+    const tmp = `${f.path}.${process.pid}.tmp`;
+    writeFileSync(tmp, f.contents);
+    renameSync(tmp, f.path);
+  }
+}
+
 await Promise.all(
   entries.map(([src, out]) =>
     build({
+      write: false,
       entryPoints: [src],
       outfile: out,
       bundle: true,
@@ -31,6 +44,6 @@ await Promise.all(
       logLevel: 'warning',
       // Electron is provided by the runtime; the CLI and bridge must never load it.
       external: ['electron', 'playwright-core'],
-    }),
+    }).then((r) => writeAtomically(r.outputFiles)),
   ),
 );
