@@ -4,6 +4,7 @@
  * below on its own line.
  */
 import type { BenchSection } from './harness';
+import { packageBench } from './package';
 import { packLoadBench } from './packs';
 import { scoringBench } from './scoring';
 import { storageBench } from './storage';
@@ -12,6 +13,7 @@ const sections: BenchSection[] = [
   scoringBench,
   packLoadBench,
   storageBench,
+  packageBench,
 ];
 
 async function main(): Promise<void> {

@@ -11,6 +11,16 @@ export interface ZipLimits {
   maxEntries: number;
   /** Inflated bytes of all entries together. */
   maxTotalBytes: number;
+  /** Inflated bytes of any one entry (unset: only the total bounds it). */
+  maxEntryBytes?: number;
+  /**
+   * Largest inflated:compressed ratio an entry may reach once it has inflated more than
+   * `ratioGraceBytes` (unset: no ratio limit). DEFLATE cannot exceed about 1032:1; real
+   * documents rarely pass 20:1, a bomb sits near the maximum.
+   */
+  maxRatio?: number;
+  /** Inflated bytes of an entry before the ratio is judged (default 1 MiB): tiny files compress oddly. */
+  ratioGraceBytes?: number;
 }
 
 export const DEFAULT_ZIP_LIMITS: ZipLimits = { maxEntries: 1000, maxTotalBytes: 128 * 1024 * 1024 };
@@ -32,7 +42,7 @@ export function zipPreflight(buf: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
     const count = u16(i + 8);
     let p = u32(i + 16);
     if (count > limits.maxEntries) return `the archive has ${count} entries; at most ${limits.maxEntries} are allowed`;
-    let total = 0;
+    const budget = new ZipBudget(limits);
     for (let n = 0; n < count; n++) {
       if (u32(p) !== 0x02014b50) return 'damaged ZIP central directory';
       const csz = u32(p + 20);
@@ -50,14 +60,15 @@ export function zipPreflight(buf: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LI
       const localCsz = u32(offset + 18);
       const start = offset + 30 + u16(offset + 26) + u16(offset + 28);
       let size: number;
+      budget.beginEntry();
       if (method === 0) size = localCsz;
       else if (method === 8) {
-        const left = limits.maxTotalBytes - total;
+        const left = budget.remaining();
         size = inflatedSize(buf, start, left);
-        if (size < 0) return `the archive inflates to more than ${limits.maxTotalBytes / 1048576} MiB (a "zip bomb"?)`;
+        if (size < 0) size = left + 1;
       } else return `unsupported ZIP compression method ${method}`;
-      total += size;
-      if (total > limits.maxTotalBytes) return `the archive inflates to more than ${limits.maxTotalBytes / 1048576} MiB (a "zip bomb"?)`;
+      const over = budget.add(size, localCsz);
+      if (over) return over.message;
     }
     return null;
   } catch (e) {
@@ -197,3 +208,67 @@ export function inflatedSize(buf: Uint8Array, start: number, limit: number): num
 }
 
 class OverLimit extends Error {}
+
+export interface ZipBudgetExceeded {
+  /** Which limit: the archive total, one entry, the size the entry's header declares, or the ratio. */
+  kind: 'total' | 'entry' | 'declared' | 'ratio';
+  message: string;
+  /** Inflated bytes of the entry when the limit was passed, and compressed bytes consumed by then. */
+  inflated: number;
+  compressed: number;
+}
+
+/**
+ * The zip-bomb rules in one place, for any reader that can count inflated bytes as they come:
+ * `zipPreflight` above (whole entries at a time) and the package verifier (chunk by chunk while
+ * streaming from disk). Nothing a header says is trusted: only counted bytes are judged, and
+ * a header's declared size only tightens the limit.
+ */
+export class ZipBudget {
+  /** Inflated bytes counted over all entries so far. */
+  total = 0;
+  private entry = 0;
+  private entryLimit = Infinity;
+  private declared: number | undefined;
+  private label = 'an entry';
+
+  constructor(readonly limits: ZipLimits) {}
+
+  /**
+   * Starts counting the next entry. `declaredSize` is the uncompressed size its header claims:
+   * inflating past it means the header lies. `label` names the entry in messages (printable).
+   */
+  beginEntry(options: { label?: string; declaredSize?: number } = {}): void {
+    this.entry = 0;
+    this.declared = options.declaredSize;
+    this.label = options.label ?? 'an entry';
+    this.entryLimit = Math.min(this.limits.maxEntryBytes ?? Infinity, options.declaredSize ?? Infinity);
+  }
+
+  /** Bytes the current entry may still inflate before a size limit (not the ratio) is passed. */
+  remaining(): number {
+    return Math.max(0, Math.min(this.entryLimit - this.entry, this.limits.maxTotalBytes - this.total));
+  }
+
+  /**
+   * Counts `inflated` more bytes of the current entry, `compressedSoFar` being the compressed
+   * bytes consumed for it so far. Returns the limit passed, or null.
+   */
+  add(inflated: number, compressedSoFar: number): ZipBudgetExceeded | null {
+    this.entry += inflated;
+    this.total += inflated;
+    const at = (kind: ZipBudgetExceeded['kind'], message: string): ZipBudgetExceeded => ({ kind, message, inflated: this.entry, compressed: compressedSoFar });
+    if (this.total > this.limits.maxTotalBytes) return at('total', `the archive inflates to more than ${this.limits.maxTotalBytes / 1048576} MiB (a "zip bomb"?)`);
+    if (this.declared !== undefined && this.entry > this.declared) {
+      return at('declared', `${this.label} inflates to more than the ${this.declared} bytes its header declares: the header lies (a "zip bomb"?)`);
+    }
+    if (this.limits.maxEntryBytes !== undefined && this.entry > this.limits.maxEntryBytes) {
+      return at('entry', `${this.label} inflates to more than ${this.limits.maxEntryBytes / 1048576} MiB, the limit for one entry`);
+    }
+    const ratio = this.limits.maxRatio;
+    if (ratio !== undefined && this.entry > (this.limits.ratioGraceBytes ?? 1048576) && this.entry > ratio * Math.max(1, compressedSoFar)) {
+      return at('ratio', `${this.label} inflates more than ${ratio}:1 (${this.entry} bytes from ${compressedSoFar} compressed bytes): a "zip bomb"`);
+    }
+    return null;
+  }
+}
