@@ -6,6 +6,7 @@
 import type { BenchSection } from './harness';
 import { packageBench } from './package';
 import { packLoadBench } from './packs';
+import { reportsBench } from './reports';
 import { scoringBench } from './scoring';
 import { storageBench } from './storage';
 
@@ -13,6 +14,7 @@ const sections: BenchSection[] = [
   scoringBench,
   packLoadBench,
   storageBench,
+  reportsBench,
   packageBench,
 ];
 
