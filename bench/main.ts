@@ -9,6 +9,7 @@ import { packLoadBench } from './packs';
 import { reportsBench } from './reports';
 import { scoringBench } from './scoring';
 import { storageBench } from './storage';
+import { uiBench } from './ui';
 
 const sections: BenchSection[] = [
   scoringBench,
@@ -16,6 +17,7 @@ const sections: BenchSection[] = [
   storageBench,
   reportsBench,
   packageBench,
+  uiBench,
 ];
 
 async function main(): Promise<void> {

@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import { AssessmentInit } from '../assessment/create';
-import { AnswerSetChange, FindingUpdateChange, PROFILE_FIELD_NAMES, type ProfileField } from '../assessment/ops';
+import { AnswerSetChange, FindingUpdateChange, MigrationReportShape, PROFILE_FIELD_NAMES, type ProfileField } from '../assessment/ops';
 import { AssessmentShape, Claim, ClaimsSource, EvidenceItem, Finding, ResultStatus, Sha256Hex } from '../assessment/schema';
-import { Condition, Id, SemVer } from '../criteria/schema';
+import { Condition, Id, MappingKind, SemVer } from '../criteria/schema';
 
 export const ERROR_CODES = [
   'bad-request',
@@ -270,6 +270,22 @@ export const PackDetail = PackSummary.extend({
   scoring: z.strictObject({ aggregate: z.enum(['vector', 'minimum']), minorNonconformity: z.enum(['block', 'allow-with-accepted-plan']) }),
   /** In presentation order. */
   criteria: z.array(PackCriterionView),
+  /**
+   * How this version differs from the one before it (its mapping file), for the wizard's
+   * "what is new" and the navigator's "changed in this version" filter. Absent for a first version.
+   */
+  changes: z
+    .strictObject({
+      /** `id@version` of the previous version. */
+      from: z.string(),
+      /** Mapping entries per kind. */
+      counts: z.partialRecord(MappingKind, z.number().int().min(0)),
+      /** Criteria of this version that are not `same` as before: criterion id → kind. */
+      criteria: z.record(z.string(), MappingKind),
+      /** The mapping's entries as written (ids of the previous version in `from`), for the migration screen. */
+      entries: z.array(z.strictObject({ kind: MappingKind, from: z.array(z.string()), to: z.array(z.string()), note: Text.optional() })),
+    })
+    .optional(),
 });
 export type PackDetail = z.infer<typeof PackDetail>;
 
@@ -345,6 +361,15 @@ export const contract = {
   'tfa:packs:list': { args: Void, result: z.array(PackSummary) },
   /** A pack in full for the criteria navigator; `hash` pins the exact content (an assessment's pack). */
   'tfa:packs:get': { args: PackChoice, result: PackDetail },
+  /**
+   * Moves an open assessment to a newer version of its pack in one journaled step: answers
+   * carried, flagged for re-assessment or retired (kept in the journal), as `report` says.
+   * `conflict` when `expectRevision` is not the current revision (re-read and confirm again).
+   */
+  'tfa:migration:apply': {
+    args: z.strictObject({ ...WithHandle, to: PackChoice, expectRevision: z.number().int().min(0) }),
+    result: AssessmentView.extend({ report: MigrationReportShape }),
+  },
   /** Desktop: a native folder dialog for a new assessment; null when cancelled. Not in the preview. */
   'tfa:dialogs:pickFolder': { args: Void, result: z.strictObject({ folder: Handle, name: z.string() }).nullable() },
   /** Desktop: a native dialog to open an assessment folder; adds it to the recent list. null when cancelled. */

@@ -8,7 +8,7 @@
  * Documents are treated as immutable: a change copies only the parts it touches.
  */
 import { z } from 'zod';
-import { Id, type Pack } from '../criteria/schema';
+import { Id, MappingKind, type Pack } from '../criteria/schema';
 import {
   Assessor,
   Capture,
@@ -24,6 +24,7 @@ import {
   Organization,
   Period,
   PinnedPack,
+  REASSESS_REASONS,
   ResultStatus,
   Service,
   Sha256Hex,
@@ -127,6 +128,51 @@ export const ClaimsImportChange = z.strictObject({
 export const ClaimSetChange = z.strictObject({ op: z.literal('claim.set'), criterion: Id, claim: Claim.nullable() });
 export const ClaimsClearChange = z.strictObject({ op: z.literal('claims.clear') });
 
+const ReassessReason = z.enum(REASSESS_REASONS);
+/** A result as it stood before a migration: every field of the record but its links and flag. */
+const MigratedAnswer = CriterionRecord.omit({ evidence: true, reassess: true });
+
+/**
+ * What a pack migration did (core/migration/migrate.ts `MigrationReport`, plus the findings
+ * whose criteria the new version does not have). Serialisable: it is journaled and sent to
+ * the renderer as is.
+ */
+export const MigrationReportShape = z.strictObject({
+  /** `id@version` before and after. */
+  from: z.string().max(200),
+  to: z.string().max(200),
+  carried: z.array(z.strictObject({ criterion: Id, from: z.array(Id).max(200), kind: z.enum([...MappingKind.options, 'unmapped']) })),
+  needsReassessment: z.array(z.strictObject({ criterion: Id, reason: ReassessReason, from: z.array(Id).max(200) })),
+  retired: z.array(
+    z.strictObject({
+      criterion: Id,
+      reason: z.enum(['removed', 'unmapped', 'unknown-criterion']),
+      answer: MigratedAnswer.optional(),
+      evidence: z.array(Sha256Hex).optional(),
+    }),
+  ),
+  newCriteria: z.array(Id),
+  /** Findings that keep links to criteria the new version does not have: their links need a decision. */
+  findingsToReview: z.array(z.strictObject({ finding: Id, missing: z.array(Id).max(200) })),
+});
+export type MigrationReportShape = z.infer<typeof MigrationReportShape>;
+
+/**
+ * Moves the assessment to another version of its pack in one step: the pin, every criterion
+ * record (keyed by the new version's ids, flagged where re-assessment is needed) and the
+ * records left behind. Built by `planPackMigration` (core/migration/apply.ts); the journal
+ * entry's `old` keeps the previous pin and every record it replaced.
+ */
+export const PackMigrateChange = z.strictObject({
+  op: z.literal('pack.migrate'),
+  to: PinnedPack,
+  /** The whole `criteria` part after the migration. */
+  records: z.record(Id, CriterionRecord),
+  /** Records of the previous version that no criterion of the new one carries, as they were. */
+  retired: z.array(z.strictObject({ criterion: Id, reason: MigrationReportShape.shape.retired.element.shape.reason, record: CriterionRecord })),
+  report: MigrationReportShape,
+});
+
 /** Every edit an assessment accepts. */
 export const Change = z.discriminatedUnion('op', [
   ProfileSetChange,
@@ -141,6 +187,7 @@ export const Change = z.discriminatedUnion('op', [
   ClaimsImportChange,
   ClaimSetChange,
   ClaimsClearChange,
+  PackMigrateChange,
 ]);
 export type Change = z.infer<typeof Change>;
 export type ChangeOp = Change['op'];
@@ -368,6 +415,12 @@ class Draft {
     return old;
   }
 
+  /** Replaces the whole criteria part (a pack migration). */
+  replaceCriteria(records: Record<string, CriterionRecordT>): void {
+    this.doc.criteria = { ...records };
+    this.copied.add('criteria');
+  }
+
   clearClaims(): void {
     delete this.doc.claims;
     delete this.doc.claimsSource;
@@ -462,6 +515,8 @@ const answerSet: Handler<z.infer<typeof AnswerSetChange>> = (d, c, ctx) => {
     if (value === null) delete record[key];
     else if (value !== undefined) record[key] = value;
   }
+  // Recording a status is the re-assessment a migration asked for.
+  if (c.set.status !== undefined && c.set.status !== null) delete record.reassess;
   d.setRecord(c.criterion, record as CriterionRecordT);
   return { old, new: own(d.doc.criteria, c.criterion) };
 };
@@ -576,6 +631,33 @@ const claimsClear: Handler<z.infer<typeof ClaimsClearChange>> = (d, c) => {
   return { old, new: null };
 };
 
+const packMigrate: Handler<z.infer<typeof PackMigrateChange>> = (d, c) => {
+  const pin = d.doc.pack;
+  const fromRef = `${pin.id}@${pin.version}`;
+  const toRef = `${c.to.id}@${c.to.version}`;
+  if (c.to.id !== pin.id) fail(c.op, `the assessment uses pack ${pin.id}; it can move to another version of ${pin.id} only, not to ${c.to.id}`);
+  if (c.to.version === pin.version) fail(c.op, `the assessment already uses ${fromRef}`);
+  if (c.report.from !== fromRef || c.report.to !== toRef) {
+    fail(c.op, `the migration was planned from ${c.report.from} to ${c.report.to}, but this moves ${fromRef} to ${toRef}: plan it again`);
+  }
+  for (const record of Object.values(c.records)) {
+    for (const hash of record.evidence ?? []) requireEvidence(d.doc, c.op, hash);
+  }
+  // Nothing may vanish: every record of the previous version is the source of a new one,
+  // kept under its own id, or retired.
+  const sources = new Set<string>(Object.keys(c.records));
+  for (const e of c.report.carried) for (const id of e.from) sources.add(id);
+  for (const e of c.report.needsReassessment) for (const id of e.from) sources.add(id);
+  for (const r of c.retired) sources.add(r.criterion);
+  for (const id of Object.keys(d.doc.criteria)) {
+    if (!sources.has(id)) fail(c.op, `the record of "${id}" would be dropped: it is neither carried to ${toRef} nor retired`);
+  }
+  const old = { pack: pin, criteria: d.doc.criteria };
+  d.replaceCriteria(c.records);
+  d.setField('pack', undefined, c.to);
+  return { old, new: { pack: c.to, criteria: c.records } };
+};
+
 const handlers: { [K in ChangeOp]: Handler<Extract<Change, { op: K }>> } = {
   'profile.set': profileSet,
   'answer.set': answerSet,
@@ -589,4 +671,5 @@ const handlers: { [K in ChangeOp]: Handler<Extract<Change, { op: K }>> } = {
   'claims.import': claimsImport,
   'claim.set': claimSet,
   'claims.clear': claimsClear,
+  'pack.migrate': packMigrate,
 };

@@ -109,6 +109,9 @@ export const Site = z.strictObject({
   visitedOn: z.array(IsoDate).max(366).optional(),
 });
 
+/** Why a migrated criterion needs re-assessment (core/migration/migrate.ts `ReassessmentReason`). */
+export const REASSESS_REASONS = ['revised', 'renamed', 'split', 'merged-disagreement', 'new', 'unmapped'] as const;
+
 /** The assessor's record for one criterion. An absent record means not assessed. */
 export const CriterionRecord = z.strictObject({
   /**
@@ -122,6 +125,17 @@ export const CriterionRecord = z.strictObject({
   samplingNotes: text(20000).optional(),
   /** SHA-256 of evidence items supporting this result (keys of `Assessment.evidence`). */
   evidence: z.array(Sha256Hex).max(LIMITS.evidenceLinksPerCriterion).refine(unique, 'must not link the same evidence twice').optional(),
+  /**
+   * Set by a pack migration (`pack.migrate`) when the criterion changed and its result must
+   * be looked at again; cleared when the assessor records a status for it (`answer.set`).
+   */
+  reassess: z
+    .strictObject({
+      reason: z.enum(REASSESS_REASONS),
+      /** Criteria of the previous pack version the result came from ([] for a new criterion). */
+      from: z.array(Id).max(200),
+    })
+    .optional(),
 });
 
 export const DisplayName = text(255).refine(isSanitizedDisplayName, 'must be a sanitized display name (see sanitizeDisplayName)');

@@ -132,6 +132,11 @@ export interface Workspace {
   apply(change: Change | unknown): Promise<Result<JournalEntry>>;
   /** Applies several changes with one journal write: all are applied or, if one is invalid, none. */
   applyAll(changes: readonly (Change | unknown)[]): Promise<Result<JournalEntry[]>>;
+  /**
+   * Switches the pack later edits are checked against, after a `pack.migrate` change moved
+   * the assessment to it. Refused unless it is the pack the document now pins.
+   */
+  usePack(pack: Pack): void;
   /** Streams a file into the evidence store and records it (see evidence.ts). */
   addEvidence(sourcePath: string, options?: AddEvidenceOptions): Promise<Result<AddedEvidence>>;
   /** Re-hashes one evidence file. */
@@ -361,6 +366,8 @@ async function load(dir: string, fs: FsPort, readOnly: boolean): Promise<Loaded>
       batch.push({ change, meta: { seq: entry.seq, at: entry.at, actor: entry.actor }, line: line.line });
       const hash = (change as { hash?: unknown }).hash;
       if (typeof hash === 'string') dirtyEvidence.add(hash);
+      // A pack migration moves links of any evidence: every metadata file may be stale.
+      if ((change as { op?: unknown }).op === 'pack.migrate' && state) for (const h of Object.keys(state.evidence)) dirtyEvidence.add(h);
     }
     revision = entry.seq;
     replayed += 1;
@@ -477,6 +484,7 @@ class WorkspaceImpl implements Workspace {
   private firstDirtyAt = 0;
   private listeners = new Set<(s: WorkspaceStatus) => void>();
   private readonly now: () => Date;
+  private pack: Pack | undefined;
   private readonly delayMs: number;
   private readonly maxDelayMs: number;
 
@@ -496,6 +504,7 @@ class WorkspaceImpl implements Workspace {
     this.savedRevision = loaded.savedRevision;
     this.dirtyEvidence = loaded.dirtyEvidence;
     this.now = options.now ?? (() => new Date());
+    this.pack = options.pack;
     this.delayMs = options.snapshotDelayMs ?? 1000;
     this.maxDelayMs = options.snapshotMaxDelayMs ?? 10_000;
   }
@@ -626,7 +635,7 @@ class WorkspaceImpl implements Workspace {
         batch = applyChanges(
           this.state,
           changes.map((change) => ({ change, meta: { at, actor: this.actor } })),
-          this.options.pack ? { pack: this.options.pack } : {},
+          this.pack ? { pack: this.pack } : {},
         );
       } catch (err) {
         if (err instanceof InvalidInputError) return { ok: false, error: new StorageError('invalid-input', err.message) };
@@ -688,6 +697,7 @@ class WorkspaceImpl implements Workspace {
     for (const q of this.queue) {
       const hash = (q.entry.change as { hash?: unknown }).hash;
       if (typeof hash === 'string') this.dirtyEvidence.add(hash);
+      if (q.entry.change.op === 'pack.migrate') for (const h of Object.keys(last.state!.evidence)) this.dirtyEvidence.add(h);
     }
     this.acked = last.state!;
     this.queue = [];
@@ -801,6 +811,14 @@ class WorkspaceImpl implements Workspace {
     });
     await Promise.all(workers);
     await fsyncDir(join(this.dir, EVIDENCE_DIR), this.fs);
+  }
+
+  usePack(pack: Pack): void {
+    const pin = this.state.pack;
+    if (pack.id !== pin.id || pack.version !== pin.version || pack.hash !== pin.hash) {
+      throw new StorageError('invalid-input', `The assessment pins ${pin.id}@${pin.version}; edits cannot be checked against ${pack.id}@${pack.version}.`);
+    }
+    this.pack = pack;
   }
 
   async addEvidence(sourcePath: string, options: AddEvidenceOptions = {}): Promise<Result<AddedEvidence>> {

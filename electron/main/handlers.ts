@@ -131,6 +131,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tfa:claims:set': (args) => a.setClaim(args),
     'tfa:claims:clear': ({ handle }) => a.clearClaims(handle),
     'tfa:journal:list': (args) => a.journal(args),
+    'tfa:migration:apply': (args) => a.migrate(args),
     'tfa:packs:list': () => deps.listPacks(),
     'tfa:packs:get': (choice) => a.getPack(choice),
     'tfa:dialogs:pickFolder': () => a.pickFolder(),

@@ -1,9 +1,10 @@
 // The start screen mounted for real (stores, i18n, components) over a mocked window.api.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils';
 import { createPinia, setActivePinia } from 'pinia';
 import App from './App.vue';
 import { createAppI18n } from './i18n';
+import { createAppRouter } from './router';
 import { useAppStore } from './stores/app';
 import { useSettingsStore } from './stores/settings';
 import { installMockApi, INFO_JA, PACKS, RECENT, type MockApi, type MockApiOptions } from './testing/mockApi';
@@ -28,9 +29,11 @@ async function start(options: MockApiOptions = {}, configure?: (api: MockApi) =>
   setActivePinia(pinia);
   const settings = useSettingsStore();
   await Promise.all([useAppStore().loadInfo(), settings.load()]);
-  wrapper = mount(App, { global: { plugins: [pinia, createAppI18n(settings.effectiveLanguage)] }, attachTo: document.body });
+  const router = createAppRouter();
+  wrapper = mount(App, { global: { plugins: [pinia, createAppI18n(settings.effectiveLanguage), router] }, attachTo: document.body });
+  await router.isReady();
   await flushPromises();
-  return { api, wrapper };
+  return { api, wrapper, router };
 }
 
 describe('start screen', () => {
@@ -76,16 +79,48 @@ describe('start screen', () => {
     expect(wrapper.get('#packs').text()).toContain('No criteria packs are installed.');
   });
 
-  it('shows "coming in a later version" for each action', async () => {
+  it('says "coming in a later version" for importing a package', async () => {
     const { wrapper } = await start();
-    for (const [id, title] of [
-      ['new', '新規評価'],
-      ['open', '評価を開く'],
-      ['import', '提出パッケージを取り込む'],
-    ]) {
-      await wrapper.get(`[data-testid="action-${id}"]`).trigger('click');
-      expect(wrapper.get('[role="status"]').text()).toBe(`「${title}」は今後のバージョンで利用できるようになります。`);
-    }
+    await wrapper.get('[data-testid="action-import"]').trigger('click');
+    expect(wrapper.get('[role="status"]').text()).toBe('「提出パッケージを取り込む」は今後のバージョンで利用できるようになります。');
+  });
+
+  it('starts the new-assessment wizard from "New assessment"', async () => {
+    const { wrapper, router } = await start({ packs: PACKS });
+    await wrapper.get('[data-testid="action-new"]').trigger('click');
+    await flushPromises();
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('wizard'));
+  });
+
+  it('opens an assessment folder through the native dialog on the desktop', async () => {
+    const picked = { handle: 'h1', organization: '株式会社テスト', service: 'ID', pack: 'nist-800-63-4@1.0.0', updatedAt: '2025-06-01T00:00:00.000Z' };
+    const { wrapper, router, api } = await start({}, (a) => a.dialogsPickAssessment.mockResolvedValue({ ok: true, value: picked }));
+    await wrapper.get('[data-testid="action-open"]').trigger('click');
+    await flushPromises();
+    expect(api.dialogsPickAssessment).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(router.currentRoute.value.params.handle).toBe('h1'));
+  });
+
+  it('stays on the start screen when the folder dialog is cancelled', async () => {
+    const { wrapper, router } = await start({}, (a) => a.dialogsPickAssessment.mockResolvedValue({ ok: true, value: null }));
+    await wrapper.get('[data-testid="action-open"]').trigger('click');
+    await flushPromises();
+    expect(router.currentRoute.value.name).toBe('start');
+  });
+
+  it('points to the recent list in the browser preview, which has no folder dialog', async () => {
+    const { wrapper, api } = await start({ info: { ...INFO_JA, host: 'bridge' }, recent: RECENT });
+    await wrapper.get('[data-testid="action-open"]').trigger('click');
+    expect(api.dialogsPickAssessment).not.toHaveBeenCalled();
+    expect(document.activeElement?.id).toBe('recent');
+    expect(wrapper.get('[role="status"]').text()).toContain('「最近の評価」の一覧から開きます');
+  });
+
+  it('opens a recent assessment in its workspace', async () => {
+    const { wrapper, router } = await start({ recent: RECENT });
+    await wrapper.findAll('[data-testid="recent-list"] button')[0]!.trigger('click');
+    await flushPromises();
+    await vi.waitFor(() => expect(router.currentRoute.value.params.handle).toBe('b'));
   });
 
   it('shows api failures in the alert region, one alert per cause, and lets the user dismiss it', async () => {

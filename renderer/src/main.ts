@@ -3,9 +3,11 @@ import './api/zod-jitless';
 import { createApp } from 'vue';
 import { createPinia } from 'pinia';
 import './styles/base.css';
+import './styles/forms.css';
 import App from './App.vue';
 import { initApi } from './api';
 import { createAppI18n } from './i18n';
+import { createAppRouter } from './router';
 import { useAppStore } from './stores/app';
 import { useSettingsStore } from './stores/settings';
 
@@ -25,6 +27,9 @@ async function start(): Promise<void> {
   await Promise.all([appStore.loadInfo(), settings.load()]);
 
   app.use(createAppI18n(settings.effectiveLanguage));
+  const router = createAppRouter();
+  app.use(router);
+  await router.isReady();
   app.mount('#app');
 }
 

@@ -464,3 +464,49 @@ describe('packs', () => {
     expect((await failure(a.getPack({ id: 'jp-idtf', version: '2.0.0', hash: 'b'.repeat(64) }))).code).toBe('conflict');
   });
 });
+
+describe('pack migration', () => {
+  it('moves an open assessment from jp-idtf 1.0.0 to 2.0.0 in one journal entry, flagging what needs re-assessment', async () => {
+    const a = service();
+    const created = await a.create(createArgs({ pack: { id: 'jp-idtf', version: '1.0.0' }, capabilities: [] }));
+    const { handle } = created;
+    await a.setAnswer({ handle, criterion: 'ORG-02', set: { status: 'minor-nc', notes: 'impact levels not documented' } });
+    await a.setAnswer({ handle, criterion: 'ORG-05', set: { status: 'conformant' } });
+    const before = await a.get(handle);
+    const v2 = await a.getPack({ id: 'jp-idtf', version: '2.0.0' });
+    expect(v2.changes?.entries.find((e) => e.kind === 'split' && e.from.includes('ORG-02'))?.to).toEqual(['ORG-17', 'ORG-18', 'ORG-19', 'ORG-20']);
+
+    // Refused: a stale preview, another pack, an older or the same version. Nothing changes.
+    const to = { id: 'jp-idtf', version: '2.0.0' };
+    expect((await failure(a.migrate({ handle, to, expectRevision: 1 }))).code).toBe('conflict');
+    expect((await failure(a.migrate({ handle, to: { id: 'other', version: '2.0.0' }, expectRevision: 2 }))).message).toMatch(/newer version of jp-idtf only/);
+    expect((await failure(a.migrate({ handle, to: { id: 'jp-idtf', version: '1.0.0' }, expectRevision: 2 }))).message).toMatch(/not newer than jp-idtf@1.0.0/);
+    expect((await a.get(handle)).document).toEqual(before.document);
+
+    const result = contract['tfa:migration:apply'].result.parse(await a.migrate({ handle, to, expectRevision: 2 }));
+    expect(result.document.pack).toEqual({ id: 'jp-idtf', version: '2.0.0', hash: v2.hash });
+    expect(result.pack.version).toBe('2.0.0');
+    expect(result.document.revision).toBe(3);
+    expect(result.report.carried).toContainEqual({ criterion: 'ORG-05', from: ['ORG-05'], kind: 'same' });
+    for (const id of ['ORG-17', 'ORG-18', 'ORG-19', 'ORG-20']) {
+      expect(result.report.needsReassessment).toContainEqual({ criterion: id, reason: 'split', from: ['ORG-02'] });
+      expect(result.document.criteria[id]).toEqual({ status: 'minor-nc', notes: 'impact levels not documented', reassess: { reason: 'split', from: ['ORG-02'] } });
+    }
+    expect(result.document.criteria['ORG-02']).toBeUndefined();
+    expect(result.score?.pack).toBe('jp-idtf@2.0.0');
+
+    // Edits now follow 2.0.0; recording a status resolves the flag.
+    const answered = await a.setAnswer({ handle, criterion: 'ORG-17', set: { status: 'conformant' } });
+    expect(answered.document.criteria['ORG-17']).toEqual({ status: 'conformant', notes: 'impact levels not documented' });
+    const page = await a.journal({ handle, limit: 2 });
+    expect(page.entries[1]).toMatchObject({ seq: 3, op: 'pack.migrate', old: { pack: before.document.pack, criteria: before.document.criteria } });
+    expect((await a.listRecent())[0]!.pack).toBe('jp-idtf@2.0.0');
+
+    // Reopened after a restart: the same document, against 2.0.0.
+    const doc = (await a.get(handle)).document;
+    await a.close(handle);
+    const reopened = await service().open(handle);
+    expect(reopened.document).toEqual(doc);
+    expect(reopened.pack.version).toBe('2.0.0');
+  });
+});

@@ -27,6 +27,9 @@ import { BASE_OPS, nextFindingId, type Change } from '../../../core/assessment/o
 import { PinnedPack, type Assessment } from '../../../core/assessment/schema';
 import { toScoringInput } from '../../../core/assessment/scoring-input';
 import type { Pack } from '../../../core/criteria/schema';
+import { compareSemVer } from '../../../core/criteria/semver';
+import { planPackMigration } from '../../../core/migration/apply';
+import { MigrationError } from '../../../core/migration/migrate';
 import { EVIDENCE_DIR } from '../../../core/node/evidence';
 import { StorageError, apiErrorCode } from '../../../core/node/fs-port';
 import type { StoredEntry } from '../../../core/node/journal';
@@ -92,6 +95,8 @@ export interface AssessmentService {
   setClaim(args: ArgsOf<'tfa:claims:set'>): Promise<View>;
   clearClaims(handle: string): Promise<View>;
   journal(args: ArgsOf<'tfa:journal:list'>): Promise<ResultOf<'tfa:journal:list'>>;
+  /** Moves the assessment to a newer version of its pack (one `pack.migrate` journal entry). */
+  migrate(args: ArgsOf<'tfa:migration:apply'>): Promise<ResultOf<'tfa:migration:apply'>>;
   getPack(choice: ArgsOf<'tfa:packs:get'>): Promise<PackDetail>;
   pickFolder(): Promise<ResultOf<'tfa:dialogs:pickFolder'>>;
   pickAssessment(): Promise<RecentAssessment | null>;
@@ -499,6 +504,40 @@ export function createAssessmentService(options: AssessmentServiceOptions): Asse
       const start = Math.max(0, hi - limit);
       const page = all.slice(start, hi).reverse().map(journalView);
       return { entries: page, total: all.length, nextBefore: start > 0 ? all[start]!.seq : null };
+    },
+
+    migrate({ handle, to, expectRevision }) {
+      return edit(handle, async (s) => {
+        const doc = s.ws.assessment;
+        const from = `${s.pack.id}@${s.pack.version}`;
+        if (doc.revision !== expectRevision) {
+          throw new ApiFailure('conflict', `The assessment changed (revision ${doc.revision}, expected ${expectRevision}) since the migration was previewed: preview it again, then apply.`);
+        }
+        if (to.id !== s.pack.id) throw new ApiFailure('invalid-input', `The assessment uses pack ${s.pack.id}: it can move to a newer version of ${s.pack.id} only, not to ${to.id}.`);
+        if (compareSemVer(to.version, s.pack.version) <= 0) {
+          throw new ApiFailure('invalid-input', `${to.id}@${to.version} is not newer than ${from}: an assessment can only move to a newer version of its pack.`);
+        }
+        const loaded = await options.loadPack(to);
+        let change;
+        try {
+          change = planPackMigration(doc, s.pack, loaded.pack);
+        } catch (err) {
+          if (err instanceof MigrationError) throw new ApiFailure('invalid-input', `Cannot migrate from ${from}: ${err.message}.`);
+          throw err;
+        }
+        const r = await s.ws.apply(change);
+        // A failed write keeps the migration in memory, queued: from then on edits belong to the new pack.
+        if (s.ws.assessment.pack.hash === loaded.pack.hash) {
+          s.ws.usePack(loaded.pack);
+          s.pack = loaded.pack;
+          s.summary = packSummary(loaded.pack, loaded.origin);
+          s.order = loaded.pack.criteria.map((c) => c.id);
+          s.scored = null;
+          await registry.update(handle, entrySummary(s.ws.assessment)).catch(() => undefined);
+        }
+        if (!r.ok) throw apiFailure(r.error);
+        return { ...view(s), report: change.report };
+      });
     },
 
     async getPack(choice) {

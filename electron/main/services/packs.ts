@@ -9,6 +9,7 @@ import { ApiFailure, type PackDetail, type PackSummary } from '../../../core/api
 import { MANIFEST_FILE } from '../../../core/criteria/load';
 import type { Pack } from '../../../core/criteria/schema';
 import { listPackSummaries, readPackDir, type PackOrigin, type PackRoot } from '../../../core/node/packs';
+import { summarizeMapping } from '../../../core/api/pack-detail';
 
 export interface PackSources {
   /** Packs shipped with the app (criteria/ inside the app bundle). */
@@ -161,5 +162,6 @@ export function packDetail(pack: Pack, origin: PackOrigin): PackDetail {
       references: c.references.map((r) => ({ source: r.source, clause: r.clause, ...(r.control && { control: r.control }) })),
       ...(c.tags && { tags: [...c.tags] }),
     })),
+    ...(pack.mapping && { changes: summarizeMapping(pack.mapping) }),
   };
 }

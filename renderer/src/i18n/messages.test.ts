@@ -1,6 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES, PackSummary } from '../../../core/api/contract';
-import type { ErrorContext } from '../stores/notifications';
+import { ERROR_CONTEXTS } from '../stores/notifications';
+import { WIZARD_ERROR_KEYS, WIZARD_STEPS } from '../stores/wizard';
+import { WORKSPACE_SECTIONS } from '../router';
+import { FINDING_CLASSES, FINDING_STATUSES, RESULT_STATUSES } from '../../../core/scoring/types';
+import { MappingKind } from '../../../core/criteria/schema';
+import { AssessmentMethod, AssessorRole, AssessmentType } from '../../../core/assessment/schema';
+import type { UndoEntry } from '../stores/assessment';
+import { SHORTCUTS } from '../composables/keyboard';
 import type { StartAction } from '../stores/app';
 import { createAppI18n, messages } from '.';
 import ja from './ja';
@@ -15,6 +22,8 @@ function flatten(tree: object, prefix = ''): Map<string, unknown> {
   }
   return out;
 }
+
+const UNDO_KINDS: UndoEntry['kind'][] = ['answer', 'profile', 'link', 'unlink', 'evidence-description', 'finding-create', 'finding-update', 'finding-delete'];
 
 const jaKeys = flatten(ja);
 const enKeys = flatten(en);
@@ -47,13 +56,24 @@ describe('message files', () => {
   });
 
   it('has a message for every key the code builds at run time', () => {
-    const contexts: ErrorContext[] = ['info', 'settings', 'saveSettings', 'packs', 'recent'];
     const actions: StartAction[] = ['new', 'open', 'import'];
     const needed = [
       ...ERROR_CODES.map((c) => `errors.code.${c}`),
-      ...contexts.map((c) => `errors.context.${c}`),
+      ...ERROR_CONTEXTS.map((c) => `errors.context.${c}`),
       ...actions.flatMap((a) => [`actions.${a}.title`, `actions.${a}.description`]),
       ...PackSummary.shape.origin.options.map((o) => `packs.origin.${o}`),
+      ...[...RESULT_STATUSES, 'out-of-scope'].map((s) => `status.${s}`),
+      ...FINDING_CLASSES.map((c) => `findingClass.${c}`),
+      ...FINDING_STATUSES.map((c) => `findingStatus.${c}`),
+      ...MappingKind.options.map((k) => `mapping.kind.${k}`),
+      ...WORKSPACE_SECTIONS.map((s) => `workspace.nav.${s}`),
+      ...UNDO_KINDS.map((k) => `workspace.undo.kind.${k}`),
+      ...[...Object.keys(SHORTCUTS), 'arrows', 'leftRight', 'enter'].map((k) => `workspace.shortcuts.names.${k}`),
+      ...WIZARD_STEPS.flatMap((s) => [`wizard.steps.${s}`, `wizard.leads.${s}`]),
+      ...WIZARD_ERROR_KEYS.map((k) => `wizard.errors.${k}`),
+      ...AssessmentMethod.options.map((m) => `panel.methods.${m}`),
+      ...AssessorRole.options.map((r) => `wizard.team.roles.${r}`),
+      ...AssessmentType.options.flatMap((t) => [`wizard.team.types.${t}.title`, `wizard.team.types.${t}.description`]),
     ];
     for (const lang of ['ja', 'en'] as const) {
       const keys = flatten(messages[lang]);

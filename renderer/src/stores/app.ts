@@ -1,5 +1,5 @@
 import { defineStore } from 'pinia';
-import { ref } from 'vue';
+import { computed, ref } from 'vue';
 import type { AppInfo, PackSummary, RecentAssessment } from '../../../core/api/contract';
 import { api } from '../api';
 import { useNotificationsStore } from './notifications';
@@ -66,5 +66,23 @@ export const useAppStore = defineStore('app', () => {
     notifications.announce('actions.notAvailable', { action: { key: `actions.${action}.title` } });
   }
 
-  return { info, packs, packsState, recent, recentState, loadInfo, loadPacks, loadRecent, loadStartScreen, requestAction };
+  /** True in the desktop app, where native dialogs exist (the preview has none). */
+  const hasDialogs = computed(() => info.value?.host === 'electron');
+
+  /**
+   * Desktop: the native folder dialog for an existing assessment, which main adds to the
+   * recent list. The chosen assessment, or null (cancelled, or an alert says why).
+   */
+  async function pickAssessment(): Promise<RecentAssessment | null> {
+    const result = await api.dialogsPickAssessment();
+    if (!result.ok) {
+      notifications.reportError('openAssessment', result.error);
+      return null;
+    }
+    notifications.clearError('openAssessment');
+    if (result.value) void loadRecent();
+    return result.value;
+  }
+
+  return { info, packs, packsState, recent, recentState, hasDialogs, loadInfo, loadPacks, loadRecent, loadStartScreen, requestAction, pickAssessment };
 });

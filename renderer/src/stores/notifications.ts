@@ -2,8 +2,26 @@ import { defineStore } from 'pinia';
 import { ref } from 'vue';
 import type { ApiError } from '../../../core/api/contract';
 
-/** What the user was doing when an API call failed; selects the headline of the alert. */
-export type ErrorContext = 'info' | 'settings' | 'saveSettings' | 'packs' | 'recent';
+/** What the user was doing when an API call failed; selects the headline of the alert (`errors.context.<context>`). */
+export const ERROR_CONTEXTS = [
+  'info',
+  'settings',
+  'saveSettings',
+  'packs',
+  'recent',
+  'createAssessment',
+  'openAssessment',
+  'closeAssessment',
+  'loadPack',
+  'saveAnswer',
+  'saveProfile',
+  'evidence',
+  'findings',
+  'claims',
+  'journal',
+  'undo',
+] as const;
+export type ErrorContext = (typeof ERROR_CONTEXTS)[number];
 
 export interface AppErrorEntry {
   id: number;
