@@ -71,7 +71,7 @@ export function parseIdentityCreateArgs(argv: readonly string[]): IdentityCreate
 }
 
 /** Reads a line from the terminal without echoing it. */
-function promptHidden(question: string): Promise<string> {
+export function promptHidden(question: string): Promise<string> {
   return new Promise((resolvePromise, reject) => {
     const stdin = process.stdin;
     process.stderr.write(question);

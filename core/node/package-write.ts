@@ -30,8 +30,11 @@ export interface PackageFileInput {
 export interface WritePackageOptions {
   manifestInfo: ManifestInfo;
   files: readonly PackageFileInput[];
-  /** Signs the exact manifest bytes (detached CMS). */
-  sign: SignManifest;
+  /**
+   * Signs the exact manifest bytes (detached CMS). `null` writes an unsigned package (no
+   * manifest.json.p7s), which verifiers report as not signed.
+   */
+  sign: SignManifest | null;
   /** The verifier's limits the package must stay within (default: the standard ones). */
   limits?: Partial<PackageLimits>;
 }
@@ -40,6 +43,7 @@ export interface WrittenPackage {
   path: string;
   manifest: Manifest;
   manifestBytes: Uint8Array;
+  /** The manifest signature (empty for an unsigned package). */
   signature: Uint8Array;
   /** Size of the package file. */
   size: number;
@@ -162,16 +166,21 @@ export async function writePackage(outPath: string, options: WritePackageOptions
     const listed: ManifestFile[] = files.map((f, i) => ({ path: f.path, role: f.role, size: written[i]!.size, sha256: written[i]!.sha256 }));
     const manifest = buildManifest(options.manifestInfo, listed);
     const manifestBytes = serializeManifest(manifest);
-    let signature: Uint8Array;
-    try {
-      signature = await options.sign(manifestBytes);
-    } catch (err) {
-      throw new PackageWriteError('sign-failed', `the manifest could not be signed: ${err instanceof Error ? err.message : String(err)}`);
+    let signature: Uint8Array = new Uint8Array(0);
+    if (options.sign !== null) {
+      try {
+        signature = await options.sign(manifestBytes);
+      } catch (err) {
+        throw new PackageWriteError('sign-failed', `the manifest could not be signed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (!(signature instanceof Uint8Array) || signature.length === 0 || signature.length > limits.maxSignatureBytes) {
+        throw new PackageWriteError('sign-failed', 'the signer returned no signature (or one larger than a package allows)');
+      }
     }
-    if (!(signature instanceof Uint8Array) || signature.length === 0 || signature.length > limits.maxSignatureBytes) {
-      throw new PackageWriteError('sign-failed', 'the signer returned no signature (or one larger than a package allows)');
-    }
-    const tail = Promise.all([addEntry(MANIFEST_NAME, manifestBytes, manifestBytes.length), addEntry(SIGNATURE_NAME, signature, signature.length)]);
+    const tail = Promise.all([
+      addEntry(MANIFEST_NAME, manifestBytes, manifestBytes.length),
+      ...(options.sign !== null ? [addEntry(SIGNATURE_NAME, signature, signature.length)] : []),
+    ]);
     zip.end();
     await Promise.race([tail, failed]);
     await Promise.race([finished, failed]);
