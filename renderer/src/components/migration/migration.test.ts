@@ -99,7 +99,7 @@ describe('MigrationReport', () => {
     expect(w.get('[data-testid="migration-report-carried"] h3').text()).toContain('Answers carried over (3)');
     expect(w.get('[data-testid="migration-report-retired"] h3').text()).toContain('Answers retired (1)');
     const links = w.get('[data-testid="migration-report-needsReassessment"]').findAllComponents(RouterLinkStub);
-    expect(links.map((l) => l.props('to'))).toEqual(['ORG-17', 'ORG-18', 'ORG-21'].map((criterion) => ({ name: 'criteria', params: { handle: 'h1', criterion } })));
+    expect(links.map((l: { props: (k: string) => unknown }) => l.props('to'))).toEqual(['ORG-17', 'ORG-18', 'ORG-21'].map((criterion) => ({ name: 'criteria', params: { handle: 'h1', criterion } })));
     // Retired ids belong to the previous version: shown, not linked.
     expect(w.get('[data-testid="migration-report-retired"]').text()).toContain('ORG-03');
     expect(w.get('[data-testid="migration-report-retired"]').findAllComponents(RouterLinkStub)).toHaveLength(0);
