@@ -404,10 +404,17 @@ describe('assessment screens', () => {
     await page.getByTestId('migration-target-2.0.0').waitFor();
     await page.getByTestId('migration-preview').click();
     await page.getByTestId('migration-preview-panel').waitFor();
-    await expect(page.getByTestId('migration-unavailable').textContent()).resolves.toContain('対応表');
+    // The preview lists what needs re-assessment (ORG-02 is split in 2.0.0) before anything changes.
+    await page.getByTestId('migration-reassess').waitFor();
+    await expect(page.getByTestId('migration-reassess').textContent()).resolves.toContain('ORG-17');
     await shot('workspace-migration-ja', false);
     expect(serious(await axeViolations())).toEqual([]);
     expect(await tabStops('[data-testid="migration-view"]')).toEqual(expect.arrayContaining(['migration-preview']));
+    // Applying moves the assessment to 2.0.0 and reports the flagged criteria.
+    await page.getByTestId('migration-apply').click();
+    await page.getByTestId('migration-report').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('migration-report-needsReassessment').textContent()).resolves.toContain('ORG-17');
+    await shot('workspace-migration-applied-ja', false);
     expectClean();
   });
 
@@ -449,8 +456,9 @@ describe('assessment screens', () => {
 
     await openAssessment('株式会社レガシーID');
     await section('migration', 'Pack migration');
-    await page.getByTestId('migration-preview').click();
-    await page.getByTestId('migration-preview-panel').waitFor();
+    // The Japanese case above migrated this assessment to jp-idtf@2.0.0, so no newer version
+    // is offered any more.
+    await page.getByTestId('migration-none').waitFor();
     await shot('workspace-migration-en', false);
     expect(serious(await axeViolations())).toEqual([]);
     await setLanguage('ja');
