@@ -25,6 +25,8 @@ import { packRef, type Criterion, type Pack } from '../criteria/schema';
 import { sha256Hex } from '../criteria/sha256';
 import { utf8Encode } from '../criteria/utf8';
 import type { ResultStatus, ScoreResult } from '../scoring/types';
+// SHA-1 only for RFC 4122 name-based UUIDs (never for integrity): the one implementation we have.
+import { sha1 } from '../signing/legacy-pbe';
 
 export const OSCAL_VERSION = '1.1.2';
 /**
@@ -144,46 +146,6 @@ export class OscalExportError extends Error {
 
 // ---- UUID version 5 ---------------------------------------------------------------------
 
-/** SHA-1 (FIPS 180-4): only for RFC 4122 name-based UUIDs, never for integrity. */
-function sha1(bytes: Uint8Array): Uint8Array {
-  const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
-  const len = bytes.length;
-  const total = Math.ceil((len + 9) / 64) * 64;
-  const m = new Uint8Array(total);
-  m.set(bytes);
-  m[len] = 0x80;
-  const view = new DataView(m.buffer);
-  view.setUint32(total - 8, Math.floor(len / 0x20000000));
-  view.setUint32(total - 4, (len * 8) >>> 0);
-  const w = new Uint32Array(80);
-  for (let off = 0; off < total; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + i * 4);
-    for (let i = 16; i < 80; i++) {
-      const x = w[i - 3]! ^ w[i - 8]! ^ w[i - 14]! ^ w[i - 16]!;
-      w[i] = (x << 1) | (x >>> 31);
-    }
-    let [a, b, c, d, e] = h as [number, number, number, number, number];
-    for (let i = 0; i < 80; i++) {
-      const f = i < 20 ? (b & c) | (~b & d) : i < 40 ? b ^ c ^ d : i < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
-      const k = i < 20 ? 0x5a827999 : i < 40 ? 0x6ed9eba1 : i < 60 ? 0x8f1bbcdc : 0xca62c1d6;
-      const t = (((a << 5) | (a >>> 27)) + f + e + k + w[i]!) >>> 0;
-      e = d;
-      d = c;
-      c = ((b << 30) | (b >>> 2)) >>> 0;
-      b = a;
-      a = t;
-    }
-    h[0] = (h[0]! + a) >>> 0;
-    h[1] = (h[1]! + b) >>> 0;
-    h[2] = (h[2]! + c) >>> 0;
-    h[3] = (h[3]! + d) >>> 0;
-    h[4] = (h[4]! + e) >>> 0;
-  }
-  const out = new Uint8Array(20);
-  const ov = new DataView(out.buffer);
-  h.forEach((x, i) => ov.setUint32(i * 4, x));
-  return out;
-}
 
 /**
  * RFC 4122 version 5 UUID of `name` (UTF-8) in `namespace` — the same value any standard
