@@ -19,10 +19,13 @@ import { writeFileAtomic } from '../../core/node/atomic-file';
 import { builtinCriteriaDir } from '../../core/node/packs';
 import { createAssessmentService, type AssessmentService, type AssessmentServiceOptions } from './services/assessments';
 import { createPackLoader, type LoadPack } from './services/packs';
+import { createEvidenceHandlers, type EvidenceHandlerDeps } from './handlers-evidence';
+import { createExportHandlers, type ExportHandlerDeps } from './handlers-export';
+import { createIntakeHandlers, type IntakeHandlerDeps } from './handlers-intake';
 
 export type Handlers = { [C in Channel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> };
 
-export interface HandlerDeps {
+export interface HandlerDeps extends EvidenceHandlerDeps, ExportHandlerDeps, IntakeHandlerDeps {
   /** Folder for settings and the user's data (Electron's userData, or a temp dir in preview). */
   dataDir: string;
   host: 'electron' | 'bridge';
@@ -137,5 +140,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'tfa:dialogs:pickFolder': () => a.pickFolder(),
     'tfa:dialogs:pickAssessment': () => a.pickAssessment(),
     'tfa:dialogs:pickEvidence': ({ handle }) => a.pickEvidence(handle),
+    ...createEvidenceHandlers(deps, a),
+    ...createExportHandlers(deps, a),
+    ...createIntakeHandlers(deps, a),
   };
 }

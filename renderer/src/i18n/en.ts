@@ -1,6 +1,10 @@
 // English messages: exactly the keys of ja.ts (typed against it).
 import type { Messages } from './ja';
 import viewsEn from './views.en';
+import exportEn from './export.en';
+import intakeEn from './intake.en';
+import previewEn from './preview.en';
+import desktopEn from './desktop.en';
 
 const en: Messages = {
   app: {
@@ -451,6 +455,10 @@ const en: Messages = {
   },
   // The assessment screens (dashboard, findings, evidence library, audit trail, migration).
   ...viewsEn,
+  ...exportEn,
+  ...intakeEn,
+  ...previewEn,
+  ...desktopEn,
 };
 
 export default en;

@@ -2,6 +2,10 @@
 // the same keys (the type checker and i18n/messages.test.ts both enforce it).
 // vue-i18n treats { } @ $ | as syntax: write them as {'@'} etc. if a message ever needs one.
 import viewsJa from './views.ja';
+import exportJa from './export.ja';
+import intakeJa from './intake.ja';
+import previewJa from './preview.ja';
+import desktopJa from './desktop.ja';
 
 const ja = {
   app: {
@@ -452,6 +456,10 @@ const ja = {
   },
   // The assessment screens (dashboard, findings, evidence library, audit trail, migration).
   ...viewsJa,
+  ...exportJa,
+  ...intakeJa,
+  ...previewJa,
+  ...desktopJa,
 };
 
 export type Messages = typeof ja;

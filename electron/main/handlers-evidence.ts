@@ -1,0 +1,21 @@
+/**
+ * Handlers of the channels in core/api/contract-evidence.ts. Pure Node (no Electron import):
+ * the same functions serve IPC and the browser bridge. Electron-only capabilities come in
+ * through `EvidenceHandlerDeps` (injected by electron/main/index.ts; absent in the preview).
+ */
+import type { ArgsOf, ResultOf } from '../../core/api/contract';
+import { evidenceChannels } from '../../core/api/contract-evidence';
+import type { AssessmentService } from './services/assessments';
+
+type EvidenceChannel = keyof typeof evidenceChannels;
+export type EvidenceHandlers = { [C in EvidenceChannel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> };
+
+/** Extra dependencies of these handlers; every field optional (HandlerDeps extends this). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the area's work
+export interface EvidenceHandlerDeps {}
+
+export function createEvidenceHandlers(deps: EvidenceHandlerDeps & { dataDir: string; host: 'electron' | 'bridge' }, assessments: AssessmentService): EvidenceHandlers {
+  void deps;
+  void assessments;
+  return {} as EvidenceHandlers;
+}
