@@ -284,7 +284,8 @@ describe('assessment screens', () => {
     expect(await page.evaluate(() => document.activeElement?.closest('dialog') !== null)).toBe(true);
     await page.getByTestId('finding-save').click();
     await expect(dialog.getByTestId('finding-errors').textContent()).resolves.toContain('内容を入力してください。');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('finding-description');
+    // Focus moves to the first problem on the next animation frame: wait for it rather than race it.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('finding-description');
 
     // Keyboard only from here: class, criterion (search + Enter), description, plan, date.
     await page.locator('input[name="finding-class"][value="observation"]').focus();
