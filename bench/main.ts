@@ -4,6 +4,7 @@
  * below on its own line.
  */
 import type { BenchSection } from './harness';
+import { intakeBench } from './intake';
 import { packageBench } from './package';
 import { packLoadBench } from './packs';
 import { reportsBench } from './reports';
@@ -17,6 +18,7 @@ const sections: BenchSection[] = [
   storageBench,
   reportsBench,
   packageBench,
+  intakeBench,
   uiBench,
 ];
 

@@ -3,6 +3,7 @@
 //   dist/cli.cjs     — the `tf-assessor` CLI
 //   dist/bridge.cjs  — the browser bridge behind `npm run preview`
 //   dist/bench.cjs   — `npm run bench`
+//   dist/intake-worker.cjs — worker threads of `tf-assessor verify` batches
 // The renderer is built by Vite (renderer/vite.config.ts). This script runs on `npm ci`
 // (the `prepare` script) so `npx tf-assessor` works in a fresh clone.
 import { build } from 'esbuild';
@@ -15,6 +16,8 @@ const entries = [
   ['cli/main.ts', 'dist/cli.cjs'],
   ['electron/bridge/serve.ts', 'dist/bridge.cjs'],
   ['bench/main.ts', 'dist/bench.cjs'],
+  // The batch verifier's worker threads (core/node/intake-pool.ts), beside the CLI.
+  ['core/node/intake-worker.ts', 'dist/intake-worker.cjs'],
 ].filter(([src]) => existsSync(src));
 
 // Tests rebuild the bundles while other tests run them: every output file is written to a

@@ -7,10 +7,11 @@
  */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeFileAtomic } from '../../core/node/atomic-file';
-import { INTAKE_CHECK_IDS, verifyIntakes, type IntakeReport } from '../../core/node/intake';
+import { INTAKE_CHECK_IDS, type IntakeReport } from '../../core/node/intake';
+import { verifyIntakesParallel } from '../../core/node/intake-pool';
 import { defaultPackRoots } from '../../core/node/packs';
 import { readTrustAnchors } from '../../core/node/signing-files';
 import { printableName } from '../../core/package/names';
@@ -139,7 +140,14 @@ async function run(ctx: CliContext): Promise<number> {
   const paths = args.packages.map((p) => resolve(ctx.cwd, p));
   const seconds: number[] = new Array<number>(paths.length).fill(0);
   const started = performance.now();
-  const reports = await verifyIntakes(paths, { trustAnchors, trustedPacks: defaultPackRoots(ctx.env), concurrency: availableParallelism() });
+  // One worker thread per core (the bundled intake-worker.cjs beside dist/cli.cjs): CMS, PDF
+  // signature checks and rescoring are CPU work that one thread cannot spread.
+  const reports = await verifyIntakesParallel(paths, {
+    trustAnchors,
+    trustedPacks: defaultPackRoots(ctx.env),
+    workers: availableParallelism(),
+    workerScript: join(__dirname, 'intake-worker.cjs'),
+  });
   // Per-package times are not separable under concurrency: each suite gets the batch average.
   seconds.fill((performance.now() - started) / 1000 / Math.max(1, paths.length));
   // Reports name packages as the user gave them.
