@@ -2,6 +2,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPack, validatePackFileText, type PackFile, type LoadPackResult } from './load';
+import { parseYamlSafe } from './yaml-safe';
 import { formatProblem } from './problems';
 import { edit, posOf, textOf } from './test-helpers';
 import type { Pack } from './schema';
@@ -276,6 +277,19 @@ describe('loadPack: hostile input never crashes or hangs', () => {
       'criteria/org.yaml:2:1: a file holds one YAML document: remove the "---" separator and what follows, or move it to its own file',
     ]);
     expect(lines(await loadPack(withOrg('criteria: &c [1, *c]\n')))).toEqual(['criteria/org.yaml:1:18: alias *c refers to a node that contains it (a cycle)']);
+    // An alias names the last anchor of its name before it: here the enclosing list (a cycle).
+    expect(lines(await loadPack(withOrg('a: &c [1]\ncriteria: &c [*c]\n')))).toEqual(['criteria/org.yaml:2:15: alias *c refers to a node that contains it (a cycle)']);
+  });
+
+  it('refuses a file with tens of thousands of aliases before resolving them', () => {
+    // The yaml package resolves each alias by searching the whole document: 30,000 aliases
+    // took minutes before the alias expansion limit was even consulted.
+    const n = 30_000;
+    const text = `anchors: [${Array.from({ length: n }, (_, i) => `&a${i} ${i}`).join(', ')}]\nuses: [${Array.from({ length: n }, (_, i) => `*a${i}`).join(', ')}]\n`;
+    const r = parseYamlSafe('criteria/org.yaml', text);
+    // Reported at the 101st alias.
+    const col = text.split('\n')[1]!.indexOf('*a100,') + 1;
+    expect(r.problems.map((p) => `${p.line}:${p.col}: ${p.message}`)).toEqual([`2:${col}: too many aliases (*name): at most 100 in a file; write the values out instead`]);
   });
 
   it('survives random bytes and random edits of a valid file (property test)', async () => {

@@ -145,7 +145,7 @@ export function parseYamlSafe(file: string, input: string | Uint8Array, limits: 
   for (const e of [...doc.errors, ...doc.warnings]) problems.push(problemAt(e.pos[0], cleanYamlMessage(e.message)));
   if (problems.length) return { problems };
 
-  checkNodes(doc, (offset, message) => problems.push(problemAt(offset, message)));
+  checkNodes(doc, (offset, message) => problems.push(problemAt(offset, message)), limits.maxAliasCount);
   if (problems.length) return { problems };
 
   let raw: unknown;
@@ -237,14 +237,31 @@ function scanTokens(tokens: CST.Token[], maxDepth: number): TokenScan {
 }
 
 /** Keys must be plain scalars and never prototype-related names; aliases must not loop. */
-function checkNodes(doc: Document.Parsed, report: (offset: number, message: string) => void): void {
+function checkNodes(doc: Document.Parsed, report: (offset: number, message: string) => void, maxAliases: number): void {
   const ancestors: unknown[] = [];
+  // The yaml package resolves every alias by walking the whole document (in toJS as well), so
+  // a file's alias count is bounded here, before any expansion: quadratic work on a hostile
+  // pack with tens of thousands of aliases would otherwise take minutes.
+  let aliases = 0;
+  // Anchors as met in document order: an alias names the last anchor of that name before it,
+  // which is exactly what this single walk has seen last. (`Alias.resolve(doc)` walks the whole
+  // document for every alias: quadratic, and a hostile pack could make that take minutes.)
+  const anchors = new Map<string, unknown>();
+  const register = (node: unknown): void => {
+    const anchor = (node as { anchor?: unknown } | null)?.anchor;
+    if (typeof anchor === 'string' && anchor) anchors.set(anchor, node);
+  };
   const visitNode = (node: unknown): void => {
     if (isAlias(node)) {
-      const target = node.resolve(doc);
+      if (++aliases > maxAliases) {
+        if (aliases === maxAliases + 1) report(node.range?.[0] ?? 0, `too many aliases (*name): at most ${maxAliases} in a file; write the values out instead`);
+        return;
+      }
+      const target = anchors.get(node.source);
       if (target && ancestors.includes(target)) report(node.range?.[0] ?? 0, `alias *${node.source} refers to a node that contains it (a cycle)`);
       return;
     }
+    register(node);
     if (isScalar(node)) {
       if (typeof node.value === 'string' && CONTROL_CHAR.test(node.value)) {
         report(node.range?.[0] ?? 0, 'control characters (e.g. "\\u0000") are not allowed in text');
@@ -256,6 +273,7 @@ function checkNodes(doc: Document.Parsed, report: (offset: number, message: stri
       ancestors.push(node);
       for (const pair of node.items) {
         const key = pair.key as unknown;
+        register(key);
         if (!isScalar(key)) {
           const offset = (key as { range?: [number] } | null)?.range?.[0] ?? node.range?.[0] ?? 0;
           report(offset, 'keys must be plain text, not lists, maps or aliases');
