@@ -96,9 +96,16 @@ export type ReviewSummary = z.infer<typeof ReviewSummary>;
 export const ReviewView = z.strictObject({
   summary: ReviewSummary,
   report: IntakeReportView,
-  /** The submitted assessment; null when it could not be read safely (the report says why). */
+  /** The submitted assessment; null when it could not be read safely (`documentProblem` says why). */
   document: AssessmentShape.nullable(),
-  /** The pack the assessment was made with: the trusted copy when `pack-trusted` passed, else the embedded one (then `packTrusted` is false). */
+  /** Why `document` is null (one line); null when it was read. Always sent by main; optional only for older fixtures. */
+  documentProblem: z.string().nullable().optional(),
+  /**
+   * The pack the assessment was made with: the body's installed copy of the pinned
+   * `id@version#hash` when there is one (`packTrusted` true; the report's `pack-trusted` check
+   * says whether the package's embedded copy matched it), else the embedded one as submitted
+   * (`packTrusted` false, e.g. a pack the body has not installed).
+   */
   pack: PackDetail.nullable(),
   packTrusted: z.boolean(),
   /** Recomputed by this app from the submitted answers (never the submitter's numbers). */
@@ -124,16 +131,20 @@ export const SubmissionComparison = z.strictObject({
       criterion: z.string(),
       /** `added`/`removed`: the criterion exists in one pack only. */
       kind: z.enum(['changed', 'added', 'removed']),
+      /** The effective result (`conformant`, `minor-nc`, …); null when out of the service's scope or not in that pack. */
       status: Change(z.string().nullable()),
+      /** Met by the scoring rules; null out of scope, not in that pack, or when the submission could not be scored. */
       met: Change(z.boolean().nullable()),
     }),
   ),
   unchangedResults: z.number().int().min(0),
   findings: z.array(
     z.strictObject({
-      /** Findings are matched by id, then by criterion + title. */
+      /** Findings are matched by id, then by criteria + title. The id is `other`'s (`base`'s for `removed`). */
       id: z.string(),
+      /** `opened`: only in `other`; `removed`: only in `base`; `closed`: now verified-closed; `changed`: status, class, text or criteria. */
       kind: z.enum(['opened', 'closed', 'changed', 'removed']),
+      /** The first line of the finding's description. */
       title: z.string(),
       criterion: z.string().nullable(),
       status: Change(z.string().nullable()),

@@ -15,7 +15,7 @@ describe('format migrations', () => {
     const { assessment: a, from, applied } = migrateDocument(raw);
     expect(JSON.stringify(raw)).toBe(before);
     expect(from).toBe(0);
-    expect(applied).toHaveLength(1);
+    expect(applied).toHaveLength(FORMAT_VERSION);
     expect(a.formatVersion).toBe(FORMAT_VERSION);
     expect(a.id).toBe('legacy-2024-0001');
     expect(a.revision).toBe(14);
@@ -60,7 +60,7 @@ describe('format migrations', () => {
   });
 
   it('refuses a newer format with an instruction, and non-assessments', () => {
-    expect(() => migrateDocument({ formatVersion: FORMAT_VERSION + 1 })).toThrow(/newer TF Assessor \(format 2; this version reads up to 1\): update TF Assessor/);
+    expect(() => migrateDocument({ formatVersion: FORMAT_VERSION + 1 })).toThrow(`newer TF Assessor (format ${FORMAT_VERSION + 1}; this version reads up to ${FORMAT_VERSION}): update TF Assessor`);
     expect(() => migrateDocument([])).toThrow(/not an assessment document/);
     expect(() => migrateDocument({ hello: 'world' })).toThrow(/has no formatVersion/);
     expect(() => documentFormatVersion({ formatVersion: '1' })).toThrow(/Unknown formatVersion "1"/);
@@ -68,7 +68,7 @@ describe('format migrations', () => {
 
   it('reports what is wrong with a broken old file, saying it was migrated', () => {
     const raw = { ...v0(), kind: 'audit' };
-    expect(() => migrateDocument(raw)).toThrow(/^Invalid assessment \(format 0 migrated to 1\): type: /);
+    expect(() => migrateDocument(raw)).toThrow(new RegExp(`^Invalid assessment \\(format 0 migrated to ${FORMAT_VERSION}\\): type: `));
   });
 
   it('runs a chain of migrations in order, for documents and journal changes', () => {

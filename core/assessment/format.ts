@@ -110,8 +110,22 @@ const v0ToV1: FormatMigration = {
   },
 };
 
+/**
+ * Format 2 added the expected-evidence checklist (`criteria.*.evidenceChecked`), optional:
+ * every format-1 document and journal change is already valid format 2, only the version
+ * number changes. Journal changes of format 1 need no rewriting (the vocabulary only grew).
+ */
+const v1ToV2: FormatMigration = {
+  from: 1,
+  to: 2,
+  describe: 'format 1 → 2: criteria may record the ticked expected-evidence checklist (evidenceChecked)',
+  document(doc) {
+    return { ...doc, formatVersion: 2 };
+  },
+};
+
 /** The chain, in order. */
-export const FORMAT_MIGRATIONS: readonly FormatMigration[] = [v0ToV1];
+export const FORMAT_MIGRATIONS: readonly FormatMigration[] = [v0ToV1, v1ToV2];
 
 /**
  * The format version of a raw document: `formatVersion`, or 0 for the pre-release layout.

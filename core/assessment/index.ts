@@ -5,6 +5,7 @@ export * from './identifiers';
 export * from './display-name';
 export * from './create';
 export * from './ops';
+export * from './checklist';
 export * from './claims';
 export * from './format';
 export * from './scoring-input';

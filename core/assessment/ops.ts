@@ -38,6 +38,7 @@ import {
   type Finding as FindingT,
 } from './schema';
 import { InvalidInputError } from './errors';
+import { expectedEvidenceKeys } from './checklist';
 
 /** Profile fields a `profile.set` change may replace; `optional` ones are cleared with `null`. */
 const PROFILE_FIELDS = {
@@ -83,6 +84,8 @@ export const AnswerSetChange = z.strictObject({
       methods: nullable(CriterionRecord.shape.methods.unwrap()),
       notes: nullable(CriterionRecord.shape.notes.unwrap()),
       samplingNotes: nullable(CriterionRecord.shape.samplingNotes.unwrap()),
+      /** The whole list of ticked expected-evidence items (checklist keys); `null` unticks all. */
+      evidenceChecked: nullable(CriterionRecord.shape.evidenceChecked.unwrap()),
     })
     .refine(atLeastOne, 'must change at least one field'),
 });
@@ -509,13 +512,22 @@ const answerSet: Handler<z.infer<typeof AnswerSetChange>> = (d, c, ctx) => {
   if (satisfiedBy && c.set.status) {
     fail(c.op, `criterion "${c.criterion}" is satisfied by ${satisfiedBy.join(', ')}: record results on those criteria instead`);
   }
+  const expected = ctx.pack?.criteria.get(c.criterion)?.evidence;
+  if (expected && c.set.evidenceChecked) {
+    const keys = new Set(expectedEvidenceKeys(expected));
+    const unknown = c.set.evidenceChecked.find((k) => !keys.has(k));
+    if (unknown !== undefined) {
+      fail(c.op, `criterion "${c.criterion}" expects no evidence item "${unknown}" (expected: ${[...keys].join(', ') || 'none'})`);
+    }
+  }
   const old = own(d.doc.criteria, c.criterion);
   const record: Record<string, unknown> = { ...old };
   for (const [key, value] of Object.entries(c.set)) {
     if (value === null) delete record[key];
     else if (value !== undefined) record[key] = value;
   }
-  // Recording a status is the re-assessment a migration asked for.
+  // Recording a status is the re-assessment a migration asked for, also when it is the
+  // status already carried over: the assessor confirms it, and the journal shows the flag go.
   if (c.set.status !== undefined && c.set.status !== null) delete record.reassess;
   d.setRecord(c.criterion, record as CriterionRecordT);
   return { old, new: own(d.doc.criteria, c.criterion) };

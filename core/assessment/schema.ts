@@ -14,9 +14,14 @@ import { Id, SemVer } from '../criteria/schema';
 import { FINDING_CLASSES, FINDING_STATUSES, RESULT_STATUSES } from '../scoring/types';
 import { isValidCorporateNumber, isValidLei } from './identifiers';
 import { isSanitizedDisplayName } from './display-name';
+import { ExpectedEvidenceKey, MAX_EXPECTED_EVIDENCE } from './checklist';
 
-/** The format written by this version of TF Assessor. */
-export const FORMAT_VERSION = 1;
+/**
+ * The format written by this version of TF Assessor. 2 added `criteria.*.evidenceChecked`:
+ * a program that reads only format 1 would refuse such a record as invalid and might fall
+ * back to an older snapshot, so it must see a newer format instead.
+ */
+export const FORMAT_VERSION = 2;
 
 /** Limits that bound a hostile or runaway document. */
 export const LIMITS = { evidenceLinksPerCriterion: 1000, recaptures: 100, findings: 5000 } as const;
@@ -126,8 +131,14 @@ export const CriterionRecord = z.strictObject({
   /** SHA-256 of evidence items supporting this result (keys of `Assessment.evidence`). */
   evidence: z.array(Sha256Hex).max(LIMITS.evidenceLinksPerCriterion).refine(unique, 'must not link the same evidence twice').optional(),
   /**
+   * The pack's expected-evidence items the assessor has ticked as seen, by checklist key
+   * (core/assessment/checklist.ts `expectedEvidenceKeys`). Absent = none ticked.
+   */
+  evidenceChecked: z.array(ExpectedEvidenceKey).min(1).max(MAX_EXPECTED_EVIDENCE).refine(unique, 'must not repeat an item').optional(),
+  /**
    * Set by a pack migration (`pack.migrate`) when the criterion changed and its result must
-   * be looked at again; cleared when the assessor records a status for it (`answer.set`).
+   * be looked at again; cleared when the assessor records a status for it (`answer.set`),
+   * including the status it already had (confirming the carried result).
    */
   reassess: z
     .strictObject({

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Pack } from '../criteria/schema';
 import { applyChange } from '../assessment/ops';
-import { Assessment } from '../assessment/schema';
+import { Assessment, FORMAT_VERSION } from '../assessment/schema';
 import { sampleInit } from '../assessment/test-fixtures';
 import { readPackDir } from '../node/packs';
 import { createWorkspace, openWorkspace, readJournal } from '../node/workspace';
@@ -35,7 +35,7 @@ describe('planPackMigration on small packs', () => {
   } as PackSpec);
   const base = (): Assessment => ({
     ...(Assessment.parse({
-      formatVersion: 1,
+      formatVersion: FORMAT_VERSION,
       id: 'assessment-1',
       revision: 3,
       createdAt: META.at,

@@ -7,6 +7,7 @@
 import type { Pack } from '../criteria/schema';
 import type { Assessment, CriterionRecord, PinnedPack } from '../assessment/schema';
 import type { MigrationReportShape, PackMigrateChange } from '../assessment/ops';
+import { orderChecklist } from '../assessment/checklist';
 import { MigrationError, migrateAnswers, type MigrationAnswer } from './migrate';
 import type { MigrationPackOutline } from './preview';
 
@@ -44,6 +45,25 @@ function withoutPlaceholder<T extends { status?: string }>(answer: T, sources: r
 }
 
 /**
+ * The expected-evidence ticks a new criterion takes over: those of every source whose answer
+ * it carries (all of them when merged sources agree; none when they disagree and the answer
+ * is reset), limited to the items the new criterion still expects when its list is known.
+ */
+function carriedChecklist(
+  id: string,
+  answer: MigrationAnswer | undefined,
+  sources: readonly string[],
+  flag: string | undefined,
+  criteria: Assessment['criteria'],
+  expected: readonly { type: string }[] | undefined,
+): string[] | undefined {
+  if (!answer || flag === 'merged-disagreement') return undefined;
+  const keys = [...new Set(sources.flatMap((s) => (Object.hasOwn(criteria, s) ? (criteria[s]!.evidenceChecked ?? []) : [])))];
+  const kept = expected ? orderChecklist(keys, expected) : keys;
+  return kept.length > 0 ? kept : undefined;
+}
+
+/**
  * Plans moving `assessment` from its pinned pack `from` to `to` (a later version of the same
  * pack, whose mapping maps from `from`). Pure; apply the result with `applyChange`.
  * @throws MigrationError when the packs do not fit the assessment or each other.
@@ -68,12 +88,16 @@ export function planPackMigration(
   const flags = new Map(report.needsReassessment.map((r) => [r.criterion, r]));
   for (const r of report.needsReassessment) if (!sourcesOf.has(r.criterion)) sourcesOf.set(r.criterion, r.from);
 
+  const expectedOf = new Map(to.criteria.map((c) => [c.id, c.evidence]));
   const records: Record<string, CriterionRecord> = {};
   for (const { id } of to.criteria) {
     const sources = sourcesOf.get(id) ?? [];
     const record: CriterionRecord = {};
     const answer = result.answers[id];
     if (answer) Object.assign(record, withoutPlaceholder(answer, sources, assessment.criteria));
+    const checked = carriedChecklist(id, answer, sources, flags.get(id)?.reason, assessment.criteria, expectedOf.get(id));
+    if (checked) record.evidenceChecked = checked;
+    else delete record.evidenceChecked;
     const links = result.evidenceLinks[id];
     if (links && links.length > 0) record.evidence = links;
     const flag = flags.get(id);

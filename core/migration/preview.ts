@@ -10,11 +10,14 @@ import type { Assessment } from '../assessment/schema';
 import { migrateAnswers, type MigrationReport } from './migrate';
 import { migrationInputs } from './apply';
 
-/** The parts of a pack a migration reads: its reference, its criterion ids, its mapping. */
+/**
+ * The parts of a pack a migration reads: its reference, its criterion ids, its mapping, and
+ * (when given) each criterion's expected evidence, which limits the checklist ticks carried.
+ */
 export interface MigrationPackOutline {
   id: string;
   version: string;
-  criteria: readonly { id: string }[];
+  criteria: readonly { id: string; evidence?: readonly { type: string }[] }[];
   mapping?: { from: string; entries: readonly MappingEntry[] };
 }
 

@@ -229,6 +229,11 @@ export class IdentityStore {
     return { chain, privateKey };
   }
 
+  /** The identity's certificate chain (DER, signing certificate first): public, no unlocking. */
+  async certificates(id: string): Promise<Uint8Array[]> {
+    return (await this.read(id)).chain.map(fromBase64);
+  }
+
   async remove(id: string): Promise<void> {
     try {
       await unlink(this.path(id));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeJournalLine, parseStoredEntry, scanJournal } from './journal';
 import type { JournalEntry } from '../assessment/ops';
+import { FORMAT_VERSION } from '../assessment/schema';
 
 const entry = (seq: number, notes = `note ${seq}`): JournalEntry => ({
   seq,
@@ -18,7 +19,7 @@ describe('journal lines', () => {
     const parsed = JSON.parse(line) as { sha256: string; entry: { seq: number; fv: number } };
     expect(parsed.sha256).toMatch(/^[0-9a-f]{64}$/);
     expect(parsed.entry.seq).toBe(1);
-    expect(parsed.entry.fv).toBe(1);
+    expect(parsed.entry.fv).toBe(FORMAT_VERSION);
   });
 
   it('scan back to the entries, with multi-byte text and newlines inside values', () => {

@@ -490,12 +490,12 @@ describe('format migration', () => {
     expect(ws.recovery).toMatchObject({ migratedFrom: 0, migrationBackup: 'assessment.v0.bak.json', revision: 15 });
     expect(readFileSync(join(dir, 'assessment.v0.bak.json'))).toEqual(original);
     const disk = diskState(dir);
-    expect(disk.snapshot.formatVersion).toBe(1);
+    expect(disk.snapshot.formatVersion).toBe(FORMAT_VERSION);
     expect(disk.snapshot.revision).toBe(15);
     expect(disk.snapshot.organization.identifiers).toEqual([{ scheme: 'jp-corporate-number', value: '5010401067252' }]);
     const journal = await ws.readJournal();
     expect(journal).toHaveLength(1);
-    expect(journal[0]).toMatchObject({ seq: 15, actor: 'Sato Hanako', change: { op: 'format.migrate', from: 0, to: 1 } });
+    expect(journal[0]).toMatchObject({ seq: 15, actor: 'Sato Hanako', change: { op: 'format.migrate', from: 0, to: FORMAT_VERSION } });
     await ok(ws.apply(note('IAL2-2', 'follow-up')));
     await ws.close();
 
@@ -538,7 +538,7 @@ describe('format migration', () => {
     mkdirSync(dir);
     writeFileSync(join(dir, ASSESSMENT_FILE), readFileSync(fixture));
     const viewer = await open(dir, { readOnly: true });
-    expect(viewer.assessment.formatVersion).toBe(1);
+    expect(viewer.assessment.formatVersion).toBe(FORMAT_VERSION);
     expect(viewer.recovery.migratedFrom).toBe(0);
     await viewer.close();
     expect(readdirSync(dir)).toEqual([ASSESSMENT_FILE]);
