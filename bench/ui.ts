@@ -24,7 +24,7 @@ import type { Criterion, Pack } from '../core/criteria/schema';
 import { generatePack } from '../core/scoring/test-helpers';
 import { startBridge, type Bridge } from '../electron/bridge/server';
 import { assessmentServiceFor, createHandlers, type HandlerDeps } from '../electron/main/handlers';
-import { createPackLister } from '../electron/main/services/packs';
+import { createPackStore } from '../electron/main/services/packs';
 import { ms, row, type BenchSection, type Timing } from './harness';
 
 const CRITERIA = 2000;
@@ -142,7 +142,8 @@ export const uiBench: BenchSection = {
         platform: process.platform,
         systemLocale: 'ja-JP',
         actor: 'bench',
-        listPacks: createPackLister({ builtinDir: join(dataDir, 'no-builtin'), userDir: userPacks }),
+        // As the app wires it (electron/main/index.ts): listing and loading share one cache.
+        ...((store) => ({ listPacks: store.list, loadPack: store.load }))(createPackStore({ builtinDir: join(dataDir, 'no-builtin'), userDir: userPacks })),
       };
       const assessments = assessmentServiceFor(deps);
       closeAll = () => assessments.closeAll();

@@ -3,6 +3,7 @@
 //   dist/cli.cjs     — the `tf-assessor` CLI
 //   dist/bridge.cjs  — the browser bridge behind `npm run preview`
 //   dist/bench.cjs   — `npm run bench`
+//   out/main/export-worker.cjs, dist/export-worker.cjs — the export worker thread
 //   dist/intake-worker.cjs — worker threads of `tf-assessor verify` batches
 // The renderer is built by Vite (renderer/vite.config.ts). This script runs on `npm ci`
 // (the `prepare` script) so `npx tf-assessor` works in a fresh clone.
@@ -16,6 +17,10 @@ const entries = [
   ['cli/main.ts', 'dist/cli.cjs'],
   ['electron/bridge/serve.ts', 'dist/bridge.cjs'],
   ['bench/main.ts', 'dist/bench.cjs'],
+  // The export worker thread (docs/decisions/0012): beside the main bundle in the app, and
+  // beside the bridge for the preview.
+  ['electron/main/services/export-worker.ts', 'out/main/export-worker.cjs'],
+  ['electron/main/services/export-worker.ts', 'dist/export-worker.cjs'],
   // The batch verifier's worker threads (core/node/intake-pool.ts), beside the CLI.
   ['core/node/intake-worker.ts', 'dist/intake-worker.cjs'],
 ].filter(([src]) => existsSync(src));

@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pkg from '../../package.json';
 import { assessmentServiceFor, createHandlers, type HandlerDeps } from '../main/handlers';
-import { createPackLister, createPackLoader } from '../main/services/packs';
+import { previewKeyFileProtection } from '../main/services/identities';
+import { createPackStore } from '../main/services/packs';
+import { reviewServiceFor } from '../main/handlers-intake';
 import { startBridge } from './server';
 
 
@@ -37,19 +39,24 @@ async function main(): Promise<void> {
   const dataDir = process.env.TFA_DATA_DIR || (await mkdtemp(join(tmpdir(), 'tf-assessor-preview-')));
 
   const packSources = { builtinDir: join(projectRoot, 'criteria'), userDir: join(dataDir, 'packs') };
+  // One cache: the packs the start screen lists are the packs an assessment opens with.
+  const packStore = createPackStore(packSources);
   const deps: HandlerDeps = {
     dataDir,
     host: 'bridge',
     version: pkg.version,
     platform: process.platform,
     systemLocale: Intl.DateTimeFormat().resolvedOptions().locale,
-    listPacks: createPackLister(packSources),
-    loadPack: createPackLoader(packSources),
+    listPacks: packStore.list,
+    loadPack: packStore.load,
+    // No keychain in a browser: keys sealed under a key file in the data folder, preview only.
+    keyProtection: previewKeyFileProtection(dataDir),
   };
   // No native dialogs here: new assessments go to the data folder, evidence is uploaded.
   const assessments = assessmentServiceFor(deps);
-  const handlers = createHandlers({ ...deps, assessments });
-  const bridge = await startBridge({ handlers, rendererDir, port, uploads: (r) => assessments.receiveUpload(r) });
+  const reviews = reviewServiceFor({ ...deps, packRoots: [{ dir: packSources.builtinDir, origin: 'builtin' }, { dir: packSources.userDir, origin: 'user' }] });
+  const handlers = createHandlers({ ...deps, assessments, reviews });
+  const bridge = await startBridge({ handlers, rendererDir, port, uploads: (r) => assessments.receiveUpload(r), packageUploads: (r) => reviews.receiveUpload(r) });
 
   process.stdout.write(`TF Assessor preview: ${bridge.url}\n`);
   process.stdout.write(`Data folder: ${dataDir}\nPress Ctrl+C to stop.\n`);

@@ -15,6 +15,7 @@ import { dispatch, isChannel } from '../main/dispatch';
 import type { Handlers } from '../main/handlers';
 import { UploadTooLargeError } from '../main/services/evidence-intake';
 import type { UploadRequest } from '../main/services/assessments';
+import type { PackageUpload, SourceView } from '../main/services/package-sources';
 import { SECURITY_HEADERS as APP_SECURITY_HEADERS } from '../main/security/csp';
 
 /** The only address the bridge ever listens on. */
@@ -38,6 +39,11 @@ export interface BridgeOptions {
    * user's files; see docs/decisions/0010-evidence-intake.md). Absent: the route answers 404.
    */
   uploads?: (request: UploadRequest) => Promise<EvidenceSource>;
+  /**
+   * Receives `PUT /upload?purpose=package&name=<file name>` bodies: a submission package for
+   * `tfa:reviews:import` (no assessment). Absent: that purpose answers 404.
+   */
+  packageUploads?: (request: PackageUpload) => Promise<SourceView>;
 }
 
 export interface Bridge {
@@ -152,12 +158,14 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   /**
    * `PUT /upload?assessment=<handle>&name=<file name>`, body = the file's bytes: streamed into
    * the open assessment's folder (never held in memory), answered with an evidence source for
-   * `tfa:evidence:add`. Same Host, Origin and token checks as the API.
+   * `tfa:evidence:add`. `PUT /upload?purpose=package&name=<file name>` streams a submission
+   * package to `<dataDir>/reviews/.incoming/` for `tfa:reviews:import` instead. Same Host,
+   * Origin and token checks as the API.
    */
   async function handleUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'PUT') throw new HttpError(405, 'bad-request', 'Uploads use PUT.', { Allow: 'PUT' });
     checkCaller(req);
-    if (!options.uploads) throw new HttpError(404, 'not-found', 'Uploads are not available here.');
+    if (!options.uploads && !options.packageUploads) throw new HttpError(404, 'not-found', 'Uploads are not available here.');
     const contentType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (contentType !== 'application/octet-stream') {
       throw new HttpError(400, 'bad-request', 'Send the file as the request body with Content-Type: application/octet-stream.');
@@ -165,7 +173,13 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     const query = new URLSearchParams((req.url ?? '').split('?')[1] ?? '');
     const assessment = query.get('assessment') ?? '';
     const name = query.get('name') ?? '';
-    if (!/^[A-Za-z0-9_-]{1,64}$/.test(assessment)) throw new HttpError(400, 'bad-request', 'The upload needs ?assessment=<handle of an open assessment>.');
+    // `purpose=package`: a submission package for review, which belongs to no assessment.
+    const purpose = query.get('purpose') ?? 'evidence';
+    if (purpose !== 'evidence' && purpose !== 'package') throw new HttpError(400, 'bad-request', 'The upload purpose must be evidence or package.');
+    const forPackage = purpose === 'package';
+    if (!(forPackage ? options.packageUploads : options.uploads)) throw new HttpError(404, 'not-found', 'Uploads are not available here.');
+    if (forPackage && query.has('assessment')) throw new HttpError(400, 'bad-request', 'A package upload belongs to no assessment: leave out ?assessment.');
+    if (!forPackage && !/^[A-Za-z0-9_-]{1,64}$/.test(assessment)) throw new HttpError(400, 'bad-request', 'The upload needs ?assessment=<handle of an open assessment>.');
     if (name.length === 0 || name.length > MAX_UPLOAD_NAME) throw new HttpError(400, 'bad-request', `The upload needs ?name=<file name> (at most ${MAX_UPLOAD_NAME} characters).`);
     const lengthHeader = req.headers['content-length'];
     const declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
@@ -182,7 +196,8 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     req.on('error', cutOff);
     req.pipe(body);
     try {
-      const source = await options.uploads({ assessment, name, body, ...(declaredLength !== undefined && { declaredLength }) });
+      const length = declaredLength !== undefined ? { declaredLength } : {};
+      const source = forPackage ? await options.packageUploads!({ name, body, ...length }) : await options.uploads!({ assessment, name, body, ...length });
       sendJson(res, 200, { ok: true, value: source });
     } catch (err) {
       req.unpipe(body);

@@ -3,19 +3,68 @@
  * the same functions serve IPC and the browser bridge. Electron-only capabilities come in
  * through `IntakeHandlerDeps` (injected by electron/main/index.ts; absent in the preview).
  */
-import type { ArgsOf, ResultOf } from '../../core/api/contract';
+import { join } from 'node:path';
+import { ApiFailure, type ArgsOf, type ResultOf } from '../../core/api/contract';
 import { intakeChannels } from '../../core/api/contract-intake';
+import { builtinCriteriaDir, type PackRoot } from '../../core/node/packs';
 import type { AssessmentService } from './services/assessments';
+import { createReviewService, type ReviewService } from './services/reviews';
+import { createTrustStore } from './services/trust-store';
 
 type IntakeChannel = keyof typeof intakeChannels;
 export type IntakeHandlers = { [C in IntakeChannel]: (args: ArgsOf<C>) => Promise<ResultOf<C>> };
 
 /** Extra dependencies of these handlers; every field optional (HandlerDeps extends this). */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled in by the area's work
-export interface IntakeHandlerDeps {}
+export interface IntakeHandlerDeps {
+  /** Desktop only: a native dialog for `.tfpkg` files (electron/main/app/dialogs.ts). [] when cancelled. */
+  pickPackages?: () => Promise<string[]>;
+  /** Where the trusted packs are installed; default: the built-in criteria and `<dataDir>/packs`. */
+  packRoots?: PackRoot[];
+  /** A service built by the caller (shared with the upload route and OS open requests); default: built from the deps above. */
+  reviews?: ReviewService;
+}
+
+/** The trusted pack roots of the app: built-in criteria, then the user's packs. */
+export function defaultAppPackRoots(dataDir: string): PackRoot[] {
+  return [
+    { dir: builtinCriteriaDir() ?? join(dataDir, 'no-builtin-criteria'), origin: 'builtin' },
+    { dir: join(dataDir, 'packs'), origin: 'user' },
+  ];
+}
+
+/** The review service (and its trust store) for a set of handler deps. */
+export function reviewServiceFor(deps: IntakeHandlerDeps & { dataDir: string }): ReviewService {
+  return (
+    deps.reviews ??
+    createReviewService({
+      dataDir: deps.dataDir,
+      packRoots: deps.packRoots ?? defaultAppPackRoots(deps.dataDir),
+      trust: createTrustStore({ dataDir: deps.dataDir }),
+    })
+  );
+}
 
 export function createIntakeHandlers(deps: IntakeHandlerDeps & { dataDir: string; host: 'electron' | 'bridge' }, assessments: AssessmentService): IntakeHandlers {
-  void deps;
+  // Reviews are independent of open assessments: a review is read-only and has no workspace.
   void assessments;
-  return {} as IntakeHandlers;
+  const reviews = reviewServiceFor(deps);
+  const { trust } = reviews;
+  return {
+    'tfa:trust:list': () => trust.list(),
+    'tfa:trust:add': ({ text, label }) => trust.add(text, label),
+    'tfa:trust:remove': ({ fingerprintSha256 }) => trust.remove(fingerprintSha256),
+    'tfa:reviews:list': () => reviews.list(),
+    'tfa:reviews:import': ({ source }) => reviews.importSource(source),
+    'tfa:reviews:get': ({ review }) => reviews.get(review),
+    'tfa:reviews:reverify': ({ review }) => reviews.reverify(review),
+    'tfa:reviews:remove': ({ review }) => reviews.remove(review),
+    'tfa:reviews:evidencePreview': ({ review, hash }) => reviews.evidencePreview(review, hash),
+    'tfa:reviews:compare': ({ base, other }) => reviews.compare(base, other),
+    'tfa:dialogs:pickPackages': async () => {
+      if (!deps.pickPackages) {
+        throw new ApiFailure('bad-request', 'Choosing packages needs the desktop app; in the preview, upload the .tfpkg file instead.');
+      }
+      return reviews.registerFiles(await deps.pickPackages());
+    },
+  };
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { contract } from '../../core/api/contract';
 import { secureWebPreferences } from './security/web-preferences';
+import { APP_COMMAND_CHANNEL, INTAKE_FILE_CHANNEL } from '../common/private-channels';
 
 type Listener = (...args: never[]) => unknown;
 
@@ -25,6 +26,7 @@ function fakeElectron(userData: string, { lock = true, appPath = '/fake/app' } =
   const windows: FakeWindow[] = [];
 
   class FakeWindow extends EventEmitter {
+    webContents = { send: vi.fn() };
     shown = false;
     focused = false;
     minimized = false;
@@ -169,7 +171,8 @@ describe('main process wiring', () => {
     expect(cb).toHaveBeenCalledWith(false);
     expect(fake.session.check!()).toBe(false);
     expect(fake.module.protocol.handle).toHaveBeenCalledWith('app', expect.any(Function));
-    expect([...fake.ipcHandlers.keys()].sort()).toEqual(Object.keys(contract).sort());
+    // The contract's channels, plus the private drag-and-drop channel (ADR 0010).
+    expect([...fake.ipcHandlers.keys()].sort()).toEqual([...Object.keys(contract), INTAKE_FILE_CHANNEL].sort());
 
     const win = fake.windows[0]!;
     const preload = (win.options.webPreferences as { preload: string }).preload;
@@ -197,6 +200,18 @@ describe('main process wiring', () => {
     });
   });
 
+  it('menu commands reach the window on the private command channel', async () => {
+    await boot();
+    fake.ready();
+    await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
+    const template = fake.module.Menu.buildFromTemplate.mock.calls[0]![0] as { label?: string; click?: () => void; submenu?: unknown }[];
+    const all = (list: { label?: string; click?: () => void; submenu?: unknown }[]): { label?: string; click?: () => void }[] =>
+      list.flatMap((i) => [i, ...(Array.isArray(i.submenu) ? all(i.submenu as typeof list) : [])]);
+    const next = all(template).find((i) => i.label === '次の未回答の基準')!;
+    next.click!();
+    expect(fake.windows[0]!.webContents.send).toHaveBeenCalledExactlyOnceWith(APP_COMMAND_CHANNEL, 'go.nextUnanswered');
+  });
+
   it('the menu follows the saved language', async () => {
     await mkdir(userData, { recursive: true });
     await writeFile(path.join(userData, 'settings.json'), JSON.stringify({ language: 'en' }));
@@ -215,7 +230,8 @@ describe('main process wiring', () => {
     expect(fake.windows[0]!.options).toMatchObject({ x: 50, y: 60, width: 1300, height: 820 });
   });
 
-  it('queues .tfpkg paths from the command line and from a second instance, and focuses the window', async () => {
+  it('imports .tfpkg paths from the command line and from a second instance as reviews, and focuses the window', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => undefined);
     const main = await boot();
     fake.ready();
     await vi.waitFor(() => expect(fake.windows).toHaveLength(1));
@@ -224,7 +240,10 @@ describe('main process wiring', () => {
     fake.module.app.emit('second-instance', {}, ['/opt/tf-assessor', '--some-switch', 'reports/sub.tfpkg'], '/home/u');
     expect(win.minimized).toBe(false);
     expect(win.focused).toBe(true);
-    expect(main.pendingOpens.drain()).toEqual(['/downloads/first.tfpkg', path.resolve('/home/u', 'reports/sub.tfpkg')]);
+    // Both were taken from the queue and imported (these files do not exist: each import says so).
+    expect(main.pendingOpens.drain()).toEqual([]);
+    await vi.waitFor(() => expect(errors.mock.calls.map((c) => String(c[0]))).toEqual(expect.arrayContaining([expect.stringMatching(/could not import first\.tfpkg/), expect.stringMatching(/could not import sub\.tfpkg/)])));
+    errors.mockRestore();
   });
 
   it('a second instance hands over and quits without opening anything', async () => {

@@ -6,6 +6,9 @@ import { app, BrowserWindow, dialog, Menu, screen, session } from 'electron';
 import path from 'node:path';
 import { assessmentServiceFor, createHandlers, languageForLocale, type HandlerDeps, type Handlers } from './handlers';
 import { registerApi } from './ipc/register';
+import { registerIntakeFileChannel } from './ipc/intake-file';
+import { APP_COMMAND_CHANNEL } from '../common/private-channels';
+import { isAppCommand, type AppCommand } from '../../core/api/commands';
 import { registerAppScheme, serveAppProtocol } from './protocol';
 import { APP_ENTRY_URL } from './security/origin';
 import { hardenSession } from './security/session';
@@ -17,8 +20,10 @@ import { OpenQueue, tfpkgPathsFromArgv } from './app/open-requests';
 import { loadWindowState, WINDOW_STATE_FILE } from './windows/window-state';
 import { mainWindowOptions } from './windows/window-options';
 import { trackWindowState } from './windows/track-window-state';
-import { createPackLister, createPackLoader } from './services/packs';
+import { createPackStore } from './services/packs';
 import { createDialogPickers } from './app/dialogs';
+import { reviewServiceFor } from './handlers-intake';
+import { desktopExportDeps } from './app/export-deps';
 
 // Bundled layout: out/main/index.cjs, out/preload/index.cjs, out/renderer/index.html.
 const PRELOAD_PATH = path.join(__dirname, '..', 'preload', 'index.cjs');
@@ -35,6 +40,8 @@ export const quitCoordinator = createQuitCoordinator({
  * Queued until the package-open feature consumes them.
  */
 export const pendingOpens = new OpenQueue();
+/** Imports what `pendingOpens` holds as reviews; set once the review service exists. */
+let importPendingOpens: (() => void) | null = null;
 
 let mainWindow: BrowserWindow | null = null;
 
@@ -64,10 +71,16 @@ async function createMainWindow(): Promise<void> {
   await win.loadURL(APP_ENTRY_URL);
 }
 
+/** Hands a menu command to the window (one way; the renderer runs it). Only listed names go out. */
+function sendCommand(command: AppCommand): void {
+  if (!isAppCommand(command) || !mainWindow || mainWindow.isDestroyed()) return;
+  mainWindow.webContents.send(APP_COMMAND_CHANNEL, command);
+}
+
 async function installMenu(handlers: Handlers): Promise<void> {
   const { language } = await handlers['tfa:settings:get'](undefined);
   const lang = language === 'system' ? languageForLocale(app.getLocale()) : language;
-  const template = buildMenuTemplate(menuTranslator(lang), { platform: process.platform, devTools: !app.isPackaged });
+  const template = buildMenuTemplate(menuTranslator(lang), { platform: process.platform, devTools: !app.isPackaged, send: sendCommand });
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }
 
@@ -84,22 +97,41 @@ async function start(): Promise<void> {
       return language === 'system' ? languageForLocale(app.getLocale()) : language;
     },
   );
+  const packStore = createPackStore(packSources);
   const deps: HandlerDeps = {
     dataDir: userData,
     host: 'electron',
     version: app.getVersion(),
     platform: process.platform,
     systemLocale: app.getLocale(),
-    listPacks: createPackLister(packSources),
-    loadPack: createPackLoader(packSources),
+    // One cache: the packs the start screen lists are the packs an assessment opens with.
+    listPacks: packStore.list,
+    loadPack: packStore.load,
     pickFolder: (purpose) => dialogs.pickFolder(purpose),
     pickFiles: () => dialogs.pickFiles(),
+    pickPackages: () => dialogs.pickPackages(),
+    packRoots: [
+      { dir: packSources.builtinDir, origin: 'builtin' },
+      { dir: packSources.userDir, origin: 'user' },
+    ],
+    // Signing keys in the system keychain, the export folder dialog, "show in folder".
+    ...desktopExportDeps(dialogs, packSources),
   };
   const assessments = assessmentServiceFor(deps);
   // Quitting saves every open assessment and releases its lock first.
   quitCoordinator.beforeQuit(() => assessments.closeAll());
-  const handlers: Handlers = createHandlers({ ...deps, assessments });
+  const reviews = reviewServiceFor(deps);
+  const handlers: Handlers = createHandlers({ ...deps, assessments, reviews });
+  // Packages the OS asked us to open become reviews (verified like any import); the review list shows them.
+  importPendingOpens = () => {
+    for (const p of pendingOpens.drain()) {
+      reviews.importFile(p).catch((err: unknown) => console.error(`TF Assessor: could not import ${path.basename(p)}: ${err instanceof Error ? err.message : String(err)}`));
+    }
+  };
+  importPendingOpens();
   registerApi(handlers);
+  // Desktop drag and drop: a dropped file's path, on a channel outside the contract (ADR 0010).
+  registerIntakeFileChannel(assessments);
   await installMenu(handlers);
   await createMainWindow();
   app.on('activate', () => {
@@ -128,12 +160,14 @@ function bootstrap(): void {
 
   app.on('second-instance', (_event, argv, workingDirectory) => {
     pendingOpens.push(...tfpkgPathsFromArgv(argv, workingDirectory));
+    importPendingOpens?.();
     focusMainWindow();
   });
   // macOS delivers double-clicked files this way, possibly before 'ready'.
   app.on('open-file', (event, filePath) => {
     event.preventDefault();
     pendingOpens.push(...tfpkgPathsFromArgv([filePath], process.cwd()));
+    importPendingOpens?.();
     focusMainWindow();
   });
   // Every WebContents the app ever creates gets the navigation and window guards.

@@ -14,6 +14,11 @@ const TEXT = {
     openButton: 'Open',
     evidenceTitle: 'Add evidence files',
     evidenceButton: 'Add',
+    packagesTitle: 'Import submission packages',
+    packagesButton: 'Import',
+    packagesFilter: 'TF Assessor packages',
+    exportTitle: 'Choose the folder for the exported reports and package',
+    exportButton: 'Export Here',
   },
   ja: {
     createTitle: '新しい評価を保存する空のフォルダを選択',
@@ -22,12 +27,21 @@ const TEXT = {
     openButton: '開く',
     evidenceTitle: '証跡ファイルを追加',
     evidenceButton: '追加',
+    packagesTitle: '提出パッケージを取り込む',
+    packagesButton: '取り込む',
+    packagesFilter: 'TF Assessor パッケージ',
+    exportTitle: '報告書とパッケージの出力先フォルダを選択',
+    exportButton: 'ここに出力',
   },
 } as const;
 
 export interface DialogPickers {
   pickFolder(purpose: 'create' | 'open'): Promise<string | null>;
   pickFiles(): Promise<string[]>;
+  /** Submission packages (.tfpkg) for review; [] when cancelled. */
+  pickPackages(): Promise<string[]>;
+  /** A folder for an export's files (created if the user asks); null when cancelled. */
+  pickExportFolder(): Promise<string | null>;
 }
 
 /**
@@ -54,6 +68,16 @@ export function createDialogPickers(getWindow: () => BrowserWindow | null, langu
       const t = TEXT[await language()];
       // No file type filter: evidence is whatever the organization hands over.
       return show({ title: t.evidenceTitle, buttonLabel: t.evidenceButton, properties: ['openFile', 'multiSelections'] });
+    },
+    async pickPackages() {
+      const t = TEXT[await language()];
+      // The filter only guides the dialog: whatever is chosen is verified as hostile input.
+      return show({ title: t.packagesTitle, buttonLabel: t.packagesButton, filters: [{ name: t.packagesFilter, extensions: ['tfpkg'] }], properties: ['openFile', 'multiSelections'] });
+    },
+    async pickExportFolder() {
+      const t = TEXT[await language()];
+      const [dir] = await show({ title: t.exportTitle, buttonLabel: t.exportButton, properties: ['openDirectory', 'createDirectory', 'promptToCreate'] });
+      return dir ?? null;
     },
   };
 }

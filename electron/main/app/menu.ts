@@ -1,9 +1,18 @@
 /**
  * The application menu: the platform's standard menus built from Electron roles, so the
- * usual shortcuts (Ctrl/Cmd+C, Cmd+Q, Cmd+H...) and OS behaviours come for free.
+ * usual shortcuts (Ctrl/Cmd+C, Cmd+Q, Cmd+H...) and OS behaviours come for free, plus the
+ * app's own commands (File, Go, Edit ▸ Undo/Redo), which main cannot carry out itself: they
+ * are sent to the window (core/api/commands.ts) and the renderer runs them.
+ *
+ * Shortcuts the window already handles (Alt+N, Alt+B, Ctrl+Z) are shown but not registered
+ * with the system on Windows and Linux, so one key press never runs a command twice. On macOS
+ * the page sees a key first and the menu gets only keys the page left alone, so Cmd+Z/Cmd+Shift+Z
+ * are registered there: text fields need them for their own undo (see `edit.undo`). Alt+N and
+ * Alt+B carry no key equivalent on macOS, where Option+N types a dead key.
  */
 import type { MenuItemConstructorOptions } from 'electron';
 import type { Language } from '../../../core/api/contract';
+import type { AppCommand } from '../../../core/api/commands';
 
 const EN = {
   app: 'TF Assessor',
@@ -37,6 +46,13 @@ const EN = {
   minimize: 'Minimize',
   zoom: 'Zoom',
   front: 'Bring All to Front',
+  newAssessment: 'New Assessment…',
+  openAssessment: 'Open Assessment…',
+  exportAssessment: 'Export…',
+  closeAssessment: 'Close Assessment',
+  go: 'Go',
+  nextUnanswered: 'Next Unanswered Criterion',
+  nextBlocking: 'Next Criterion Blocking the Target',
 } as const;
 
 export type MenuKey = keyof typeof EN;
@@ -74,6 +90,13 @@ const JA: Record<MenuKey, string> = {
   minimize: 'しまう',
   zoom: '拡大/縮小',
   front: 'すべてを手前に移動',
+  newAssessment: '新規評価…',
+  openAssessment: '評価を開く…',
+  exportAssessment: 'エクスポート…',
+  closeAssessment: '評価を閉じる',
+  go: '移動',
+  nextUnanswered: '次の未回答の基準',
+  nextBlocking: '目標達成を妨げている次の基準',
 };
 
 /** Menu labels in the product language. */
@@ -86,13 +109,39 @@ export interface MenuOptions {
   platform: NodeJS.Platform;
   /** Reload and developer tools only in unpackaged builds. */
   devTools: boolean;
+  /** Sends an app command to the window (main: `webContents.send` on the private command channel). */
+  send?: (command: AppCommand) => void;
 }
 
 /** The menu template; Menu.buildFromTemplate turns it into the real menu. */
-export function buildMenuTemplate(t: Translate, { platform, devTools }: MenuOptions): MenuItemConstructorOptions[] {
+export function buildMenuTemplate(t: Translate, { platform, devTools, send = () => undefined }: MenuOptions): MenuItemConstructorOptions[] {
   const mac = platform === 'darwin';
   const item = (role: NonNullable<MenuItemConstructorOptions['role']> & MenuKey): MenuItemConstructorOptions => ({ role, label: t(role) });
   const sep: MenuItemConstructorOptions = { type: 'separator' };
+  /**
+   * An item that runs an app command. `shown`: a shortcut the window handles itself, displayed
+   * but left unregistered (Windows/Linux) so it does not fire twice.
+   */
+  const command = (key: MenuKey, name: AppCommand, keys: { accelerator?: string; shown?: string } = {}): MenuItemConstructorOptions => ({
+    label: t(key),
+    click: () => send(name),
+    ...(keys.accelerator && { accelerator: keys.accelerator }),
+    ...(keys.shown && !mac && { accelerator: keys.shown, registerAccelerator: false }),
+  });
+  const fileCommands: MenuItemConstructorOptions[] = [
+    command('newAssessment', 'assessment.new', { accelerator: 'CmdOrCtrl+N' }),
+    command('openAssessment', 'assessment.open', { accelerator: 'CmdOrCtrl+O' }),
+    sep,
+    command('exportAssessment', 'assessment.export'),
+    sep,
+    command('closeAssessment', 'assessment.close'),
+    sep,
+  ];
+  // Undo/Redo go to the window, which picks the text field's undo or the assessment's.
+  const undo: MenuItemConstructorOptions = mac ? { ...command('undo', 'edit.undo'), accelerator: 'Cmd+Z' } : command('undo', 'edit.undo', { shown: 'Ctrl+Z' });
+  const redo: MenuItemConstructorOptions = mac
+    ? { ...command('redo', 'edit.redo'), accelerator: 'Shift+Cmd+Z' }
+    : command('redo', 'edit.redo', { shown: platform === 'win32' ? 'Ctrl+Y' : 'Ctrl+Shift+Z' });
 
   const template: MenuItemConstructorOptions[] = [];
   if (mac) {
@@ -101,13 +150,13 @@ export function buildMenuTemplate(t: Translate, { platform, devTools }: MenuOpti
       submenu: [item('about'), sep, item('services'), sep, item('hide'), item('hideOthers'), item('unhide'), sep, item('quit')],
     });
   }
-  template.push({ label: t('file'), role: 'fileMenu', submenu: mac ? [item('close')] : [item('quit')] });
+  template.push({ label: t('file'), role: 'fileMenu', submenu: [...fileCommands, mac ? item('close') : item('quit')] });
   template.push({
     label: t('edit'),
     role: 'editMenu',
     submenu: [
-      item('undo'),
-      item('redo'),
+      undo,
+      redo,
       sep,
       item('cut'),
       item('copy'),
@@ -129,6 +178,10 @@ export function buildMenuTemplate(t: Translate, { platform, devTools }: MenuOpti
       sep,
       item('togglefullscreen'),
     ],
+  });
+  template.push({
+    label: t('go'),
+    submenu: [command('nextUnanswered', 'go.nextUnanswered', { shown: 'Alt+N' }), command('nextBlocking', 'go.nextBlocking', { shown: 'Alt+B' })],
   });
   template.push({
     label: t('window'),

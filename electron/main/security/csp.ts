@@ -3,7 +3,9 @@
  *
  * #region SECURITY-SENSITIVE — no 'unsafe-inline', no 'unsafe-eval', no remote hosts.
  * The renderer is a Vite build: scripts and styles are files under out/renderer, so
- * 'self' is all it needs. csp.test.ts pins the exact string.
+ * 'self' is all it needs. csp.test.ts pins the exact string. Workers (pdf.js's, for evidence
+ * previews) need no directive of their own: worker-src falls back to script-src 'self', and
+ * the worker is a file of the build.
  */
 export const CONTENT_SECURITY_POLICY =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";

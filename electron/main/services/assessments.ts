@@ -7,7 +7,7 @@
  * Native dialogs come in as injected functions (`pickFolder`, `pickFiles`).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { mkdir, open as openFile, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
@@ -31,13 +31,15 @@ import { compareSemVer } from '../../../core/criteria/semver';
 import { planPackMigration } from '../../../core/migration/apply';
 import { MigrationError } from '../../../core/migration/migrate';
 import { EVIDENCE_DIR } from '../../../core/node/evidence';
-import { StorageError, apiErrorCode } from '../../../core/node/fs-port';
+import type { PreviewSource } from '../../../core/node/evidence-preview';
+import { StorageError, apiErrorCode, errno, storageErrorFrom } from '../../../core/node/fs-port';
 import type { StoredEntry } from '../../../core/node/journal';
 import { ASSESSMENT_FILE, createWorkspace, openWorkspace, type Workspace, type WorkspaceOptions } from '../../../core/node/workspace';
 import { score } from '../../../core/scoring/score';
 import type { ScoreResult } from '../../../core/scoring/types';
 import { AssessmentRegistry, newHandle, summarizeWorkspace, type EntrySummary } from './assessment-registry';
 import { DEFAULT_MAX_UPLOAD_BYTES, EvidenceIntake } from './evidence-intake';
+import { checkDroppedFile } from './dropped-file';
 import { packDetail, packSummary, type LoadPack } from './packs';
 
 /** How many assessments `listRecent` returns. */
@@ -88,6 +90,11 @@ export interface AssessmentService {
   linkEvidence(args: ArgsOf<'tfa:evidence:link'>): Promise<View>;
   unlinkEvidence(args: ArgsOf<'tfa:evidence:unlink'>): Promise<View>;
   verifyEvidence(args: ArgsOf<'tfa:evidence:verify'>): Promise<ResultOf<'tfa:evidence:verify'>>;
+  /**
+   * Opens the stored file of one evidence item of an open assessment for reading (the in-app
+   * preview); null when the file is missing. `not-found` when the assessment has no such evidence.
+   */
+  openEvidenceBlob(handle: string, hash: string): Promise<PreviewSource | null>;
   createFinding(args: ArgsOf<'tfa:findings:create'>): Promise<ResultOf<'tfa:findings:create'>>;
   updateFinding(args: ArgsOf<'tfa:findings:update'>): Promise<View>;
   deleteFinding(args: ArgsOf<'tfa:findings:delete'>): Promise<View>;
@@ -101,8 +108,19 @@ export interface AssessmentService {
   pickFolder(): Promise<ResultOf<'tfa:dialogs:pickFolder'>>;
   pickAssessment(): Promise<RecentAssessment | null>;
   pickEvidence(handle: string): Promise<EvidenceSource[]>;
+  /**
+   * Desktop drag and drop: registers a dropped file's path (from the preload's private
+   * channel, never from the contract) as an evidence source. Refuses paths inside the data
+   * folder and non-regular files (services/dropped-file.ts).
+   */
+  registerDroppedFile(handle: string, path: string): Promise<EvidenceSource>;
   /** The preview's upload route: streams a file into the open assessment's folder. */
   receiveUpload(request: UploadRequest): Promise<EvidenceSource>;
+  /**
+   * Writes every pending change and the snapshot, then names the open assessment's folder, for
+   * an export that reads it while this service keeps holding its lock (ADR 0011).
+   */
+  exportSource(handle: string): Promise<{ dir: string; id: string; revision: number }>;
   /** Handles of the assessments open now. */
   openHandles(): string[];
   /** Saves and closes every open assessment (app quit). Rejects naming any that could not be saved. */
@@ -456,6 +474,29 @@ export function createAssessmentService(options: AssessmentServiceOptions): Asse
       return { hash, ok: r.value.ok, missing: r.value.missing };
     },
 
+    async openEvidenceBlob(handle, hash) {
+      const s = session(handle);
+      if (!Object.hasOwn(s.ws.assessment.evidence, hash)) throw new ApiFailure('not-found', `Evidence ${hash.slice(0, 12)}… is not in this assessment.`);
+      const path = s.ws.evidencePath(hash);
+      let fh;
+      try {
+        fh = await openFile(path, 'r');
+      } catch (err) {
+        if (errno(err) === 'ENOENT') return null;
+        throw apiFailure(storageErrorFrom(err, 'read the evidence file', path));
+      }
+      // Size and bytes from the same descriptor: a file swapped after the check cannot slip in.
+      const st = await fh.stat().catch(async (err: unknown) => {
+        await fh.close();
+        throw apiFailure(storageErrorFrom(err, 'read the evidence file', path));
+      });
+      if (!st.isFile()) {
+        await fh.close();
+        return null;
+      }
+      return { size: st.size, chunks: fh.createReadStream({ highWaterMark: 1024 * 1024 }) };
+    },
+
     createFinding({ handle, finding }) {
       return edit(handle, async (s) => {
         const id = finding.id ?? nextFindingId(s.ws.assessment);
@@ -582,6 +623,11 @@ export function createAssessmentService(options: AssessmentServiceOptions): Asse
       return sources;
     },
 
+    async registerDroppedFile(handle, path) {
+      session(handle);
+      return intake.registerFile(handle, await checkDroppedFile(path, options.dataDir));
+    },
+
     async receiveUpload({ assessment, name, body, declaredLength }) {
       const s = session(assessment);
       const evidenceDir = join(s.dir, EVIDENCE_DIR);
@@ -589,6 +635,14 @@ export function createAssessmentService(options: AssessmentServiceOptions): Asse
         throw apiFailure(err);
       });
       return intake.receive({ assessment, evidenceDir, name, body, maxBytes: maxUploadBytes, ...(declaredLength !== undefined && { declaredLength }) });
+    },
+
+    exportSource(handle) {
+      return edit(handle, async (s) => {
+        const r = await s.ws.flush();
+        if (!r.ok) throw apiFailure(r.error);
+        return { dir: s.dir, id: s.ws.assessment.id, revision: s.ws.assessment.revision };
+      });
     },
 
     openHandles() {
