@@ -79,10 +79,11 @@ describe('start screen', () => {
     expect(wrapper.get('#packs').text()).toContain('No criteria packs are installed.');
   });
 
-  it('says "coming in a later version" for importing a package', async () => {
-    const { wrapper } = await start();
+  it('opens the intake of submitted packages from "Import a submitted package"', async () => {
+    const { wrapper, router } = await start({}, (a) => a.reviewsList.mockResolvedValue({ ok: true, value: [] }));
     await wrapper.get('[data-testid="action-import"]').trigger('click');
-    expect(wrapper.get('[role="status"]').text()).toBe('「提出パッケージを取り込む」は今後のバージョンで利用できるようになります。');
+    await flushPromises();
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('intake'));
   });
 
   it('starts the new-assessment wizard from "New assessment"', async () => {

@@ -8,6 +8,7 @@ import App from './App.vue';
 import { initApi } from './api';
 import { createAppI18n } from './i18n';
 import { createAppRouter } from './router';
+import { installAppCommands } from './composables/useAppCommands';
 import { useAppStore } from './stores/app';
 import { useSettingsStore } from './stores/settings';
 
@@ -29,6 +30,8 @@ async function start(): Promise<void> {
   app.use(createAppI18n(settings.effectiveLanguage));
   const router = createAppRouter();
   app.use(router);
+  // Desktop: commands from the application menu (File, Edit ▸ Undo/Redo, Go).
+  installAppCommands(router);
   await router.isReady();
   app.mount('#app');
 }

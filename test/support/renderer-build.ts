@@ -105,3 +105,8 @@ export async function readBuiltFile(relativePath: string): Promise<string> {
   await ensureRendererBuilt();
   return readFile(join(RENDERER_OUT, relativePath), 'utf8');
 }
+
+/** A source file of the renderer (path relative to renderer/), for tests that pin a setting. */
+export function readRendererSource(relativePath: string): Promise<string> {
+  return readFile(join(PROJECT_ROOT, 'renderer', relativePath), 'utf8');
+}

@@ -77,6 +77,7 @@ const en: Messages = {
       evidence: 'Evidence',
       journal: 'Change history',
       migration: 'Pack migration',
+      export: 'Export',
     },
     placeholder: 'This screen is in preparation.',
     opening: 'Opening the assessment…',

@@ -78,6 +78,7 @@ const ja = {
       evidence: '証跡',
       journal: '変更履歴',
       migration: 'パック移行',
+      export: '報告書の出力',
     },
     placeholder: 'この画面は準備中です。',
     opening: '評価を開いています…',

@@ -6,14 +6,16 @@ import StartView from '../views/StartView.vue';
 // The screens an assessor spends the day in load with the app; the others on first visit.
 import WorkspaceLayout from '../views/workspace/WorkspaceLayout.vue';
 import CriteriaView from '../views/workspace/CriteriaView.vue';
+import { intakeRoutes } from './intake-routes';
 
 /** Names of the workspace's sections, in the order of its side navigation. */
-export const WORKSPACE_SECTIONS = ['dashboard', 'criteria', 'findings', 'evidence', 'journal', 'migration'] as const;
+export const WORKSPACE_SECTIONS = ['dashboard', 'criteria', 'findings', 'evidence', 'journal', 'migration', 'export'] as const;
 export type WorkspaceSection = (typeof WORKSPACE_SECTIONS)[number];
 
 export const routes: RouteRecordRaw[] = [
   { path: '/', name: 'start', component: StartView },
   { path: '/new', name: 'wizard', component: () => import('../views/WizardView.vue') },
+  { path: '/identities', name: 'identities', component: () => import('../views/IdentitiesView.vue') },
   {
     path: '/a/:handle',
     component: WorkspaceLayout,
@@ -27,8 +29,10 @@ export const routes: RouteRecordRaw[] = [
       { path: 'evidence', name: 'evidence', component: () => import('../views/workspace/EvidenceView.vue') },
       { path: 'journal', name: 'journal', component: () => import('../views/workspace/JournalView.vue') },
       { path: 'migration', name: 'migration', component: () => import('../views/workspace/MigrationView.vue') },
+      { path: 'export', name: 'export', component: () => import('../views/workspace/ExportView.vue') },
     ],
   },
+  ...intakeRoutes,
   { path: '/:unknown(.*)*', redirect: { name: 'start' } },
 ];
 

@@ -19,7 +19,9 @@ import {
   type ResultOf,
   type SaveStatus,
 } from '../../../core/api/contract';
+import type { ReviewView } from '../../../core/api/contract-intake';
 import { packFromDetail } from '../../../core/api/pack-detail';
+import type { EvidencePreview } from '../../../core/api/contract-evidence';
 import type { Assessment, CriterionRecord, EvidenceItem, Finding } from '../../../core/assessment/schema';
 import { syncScorer } from '../../../core/assessment/scorer-sync';
 import { toScoringInput } from '../../../core/assessment/scoring-input';
@@ -27,7 +29,8 @@ import { buildSearchIndex, buildTree, criterionStates, findingsByCriterion, targ
 import { createScorer, type Scorer } from '../../../core/scoring/incremental';
 import type { ScoreResult } from '../../../core/scoring/types';
 import { api } from '../api';
-import { canUploadFiles, uploadEvidenceFile } from '../api/upload';
+import { canUploadFiles as canUploadBytes, uploadEvidenceFile } from '../api/upload';
+import { canRegisterFiles, registerDroppedFile } from '../api/intake';
 import { useNotificationsStore, type ErrorContext } from './notifications';
 
 export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
@@ -89,7 +92,27 @@ function applyAnswerSet(record: CriterionRecord | undefined, set: AnswerSet): Cr
     if (value === null) delete next[key];
     else next[key] = value;
   }
+  // As core's answer.set: recording a status resolves a migration's re-assessment flag.
+  if (set.status !== undefined && set.status !== null) delete next.reassess;
   return next as CriterionRecord;
+}
+
+/**
+ * Whether files the page holds (dropped, or from `<input type=file>`) can be added: uploaded in
+ * the browser preview, registered by the preload on the desktop (drag and drop).
+ */
+function canUploadFiles(): boolean {
+  return canUploadBytes() || canRegisterFiles();
+}
+
+/** Pasted screenshots have bytes but no file on disk: only the preview's upload can take them. */
+function canPasteFiles(): boolean {
+  return canUploadBytes();
+}
+
+/** The desktop app chooses files in main's native dialog (`pickEvidence`). */
+function hasFileDialog(): boolean {
+  return !canUploadBytes();
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
@@ -121,6 +144,11 @@ export const useAssessmentStore = defineStore('assessment', () => {
   const undoing = ref(false);
   /** Evidence hash → object URL of the bytes, for files added in this session (image previews). */
   const localPreviews = shallowRef<ReadonlyMap<string, string>>(new Map());
+  /**
+   * A review of a submitted package (openReview): what was submitted is evidence, so every
+   * edit action refuses and sends nothing, and views hide their edit controls.
+   */
+  const readOnly = ref(false);
 
   // -------------------------------------------------------------------------------------
   // Getters
@@ -263,7 +291,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
 
   /** Asks main where autosave stands now (after an error, or on demand). */
   async function refreshStatus(): Promise<void> {
-    if (!handle.value) return;
+    if (!handle.value || readOnly.value) return;
     const forHandle = handle.value;
     const r = await api.assessmentStatus({ handle: forHandle });
     if (r.ok && handle.value === forHandle) takeStatus(r.value);
@@ -290,7 +318,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
    */
   function runEdit<T extends AssessmentView>(context: ErrorContext, call: (h: string) => Promise<ApiResult<T>>, undo: UndoEntry | null): Promise<T | null> {
     const forHandle = handle.value;
-    if (!forHandle) return Promise.resolve(null);
+    if (!forHandle || refusedInReview()) return Promise.resolve(null);
     inflight.value += 1;
     const run = lane.then(async () => {
       try {
@@ -340,7 +368,15 @@ export const useAssessmentStore = defineStore('assessment', () => {
     return r.value;
   }
 
+  /** In a review, says so and returns true: the caller then changes and sends nothing. */
+  function refusedInReview(): boolean {
+    if (!readOnly.value) return false;
+    notifications.announce('review.readOnlyRefused');
+    return true;
+  }
+
   function reset(): void {
+    readOnly.value = false;
     stopPolling();
     clearTextTimers();
     for (const url of localPreviews.value.values()) URL.revokeObjectURL(url);
@@ -432,6 +468,40 @@ export const useAssessmentStore = defineStore('assessment', () => {
   }
 
   /**
+   * Shows a submitted package's assessment (tfa:reviews:get) in the assessor's views, read-only:
+   * main's recomputed score, never the submitter's numbers. `handle` is the review's id. False
+   * when the package holds no readable assessment or pack (its report says why).
+   */
+  async function openReview(review: ReviewView): Promise<boolean> {
+    if (handle.value && handle.value !== review.summary.review) await close();
+    reset();
+    handle.value = review.summary.review;
+    readOnly.value = true;
+    const doc = review.document;
+    const detail = review.pack;
+    if (!doc || !detail) {
+      loadState.value = 'error';
+      return false;
+    }
+    const { id, version, hash, title, origin, criteriaCount } = detail;
+    pack.value = detail;
+    view.value = {
+      handle: review.summary.review,
+      document: doc,
+      pack: { id, version, hash, title, origin, criteriaCount, dimensions: detail.dimensions.map((d) => d.id) },
+      score: review.score,
+      scoreProblem: review.scoreProblem,
+      claimDifferences: [],
+      status: { state: 'saved', pending: 0, revision: doc.revision, error: null },
+      recovery: [],
+    };
+    score.value = review.score;
+    scoreProblem.value = review.scoreProblem;
+    loadState.value = 'ready';
+    return true;
+  }
+
+  /**
    * Saves and closes the open assessment. While changes cannot be written, main refuses
    * (disk-full, read-only): the error is returned so the screen can ask whether to discard
    * them, and the assessment stays open.
@@ -439,6 +509,11 @@ export const useAssessmentStore = defineStore('assessment', () => {
   async function close(options: { discardUnsaved?: boolean } = {}): Promise<ApiError | null> {
     const forHandle = handle.value;
     if (!forHandle) return null;
+    // A review has nothing to save and no workspace open in main.
+    if (readOnly.value) {
+      reset();
+      return null;
+    }
     await settled();
     const r = await api.assessmentsClose({ handle: forHandle, ...(options.discardUnsaved && { discardUnsaved: true }) });
     if (!r.ok) {
@@ -452,7 +527,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
 
   /** Fetches the view again (after an error, or to pick up what another window changed). */
   async function refresh(): Promise<void> {
-    if (!handle.value) return;
+    if (!handle.value || readOnly.value) return;
     const r = await api.assessmentGet({ handle: handle.value });
     if (r.ok) accept(r.value);
     else notifications.reportError('openAssessment', r.error);
@@ -473,11 +548,16 @@ export const useAssessmentStore = defineStore('assessment', () => {
    * saved in order. Changing nothing sends nothing.
    */
   async function setAnswer(id: string, set: AnswerSet, options: { undoable?: boolean } = {}): Promise<boolean> {
-    if (!handle.value) return false;
+    if (!handle.value || refusedInReview()) return false;
     const before = record(id) as Record<string, unknown> | undefined;
-    const changed = Object.fromEntries(Object.entries(set).filter(([k, v]) => v !== undefined && !sameValue(before?.[k], v))) as AnswerSet;
+    // The same status again on a criterion a pack migration flagged is the assessor confirming
+    // the carried result: it is sent (and journaled) so the flag is cleared.
+    const confirms = (k: string, v: unknown) => k === 'status' && v !== null && before?.reassess !== undefined;
+    const changed = Object.fromEntries(Object.entries(set).filter(([k, v]) => v !== undefined && (!sameValue(before?.[k], v) || confirms(k, v)))) as AnswerSet;
     if (Object.keys(changed).length === 0) return true;
-    const inverse = options.undoable === false ? null : { kind: 'answer' as const, criterion: id, set: inverseAnswer(id, changed) };
+    // Undo cannot raise the flag again, so a bare confirmation does not go on the undo stack.
+    const onlyConfirms = Object.entries(changed).every(([k, v]) => confirms(k, v) && sameValue(before?.[k], v));
+    const inverse = options.undoable === false || onlyConfirms ? null : { kind: 'answer' as const, criterion: id, set: inverseAnswer(id, changed) };
     const overlay: Overlay = { id: nextOverlayId++, criterion: id, set: changed };
     overlays.value = [...overlays.value, overlay];
     const result = await runEdit('saveAnswer', (h) => api.answersSet({ handle: h, criterion: id, set: changed }), inverse);
@@ -505,6 +585,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
 
   /** Call on every keystroke: saves after a pause of TEXT_SAVE_DELAY_MS. */
   function draftText(id: string, field: AnswerTextField, value: string): void {
+    if (refusedInReview()) return;
     const key = `${id}\n${field}`;
     textDrafts.set(key, { criterion: id, field, value });
     unsentText.value = textDrafts.size;
@@ -572,22 +653,25 @@ export const useAssessmentStore = defineStore('assessment', () => {
   }
 
   /**
-   * Adds files the user chose or dropped in the page (the browser preview uploads them to
-   * main first). Returns the hashes added, in order; failures are reported and skipped.
+   * Adds files the user chose or dropped in the page: the desktop app registers them through
+   * the preload (drag and drop, ADR 0010), the browser preview uploads them to main first.
+   * Returns the hashes added, in order; failures are reported and skipped.
    */
   async function addFiles(files: readonly File[], criteriaIds: string[] = []): Promise<string[]> {
     const forHandle = handle.value;
-    if (!forHandle) return [];
+    if (!forHandle || refusedInReview()) return [];
     const hashes: string[] = [];
+    let refused: ApiError | null = null;
     for (const file of files) {
       inflight.value += 1;
       let uploaded: ApiResult<EvidenceSource>;
       try {
-        uploaded = await uploadEvidenceFile(forHandle, file);
+        uploaded = canRegisterFiles() ? await registerDroppedFile(forHandle, file) : await uploadEvidenceFile(forHandle, file);
       } finally {
         inflight.value -= 1;
       }
       if (!uploaded.ok) {
+        refused = uploaded.error;
         notifications.reportError('evidence', uploaded.error);
         continue;
       }
@@ -597,13 +681,15 @@ export const useAssessmentStore = defineStore('assessment', () => {
         rememberPreview(hash, file);
       }
     }
+    // A later file that is added clears the alert: the refusal must stay on screen.
+    if (refused) notifications.reportError('evidence', refused);
     return hashes;
   }
 
   /** Desktop: the native file dialog, then each chosen file as evidence. */
   async function pickEvidence(criteriaIds: string[] = []): Promise<string[]> {
     const forHandle = handle.value;
-    if (!forHandle) return [];
+    if (!forHandle || refusedInReview()) return [];
     const r = await api.dialogsPickEvidence({ handle: forHandle });
     if (!r.ok) {
       notifications.reportError('evidence', r.error);
@@ -633,9 +719,25 @@ export const useAssessmentStore = defineStore('assessment', () => {
     return r !== null;
   }
 
+  /**
+   * The bytes of one evidence file for the in-app preview (kind sniffed and hash re-checked
+   * by main), or why there is none; null (with an alert) when main could not be asked.
+   */
+  async function previewEvidence(hash: string): Promise<EvidencePreview | null> {
+    if (!handle.value) return null;
+    // In a review the file is read from the submitted package and checked against its manifest.
+    const r = readOnly.value ? await api.reviewsEvidencePreview({ review: handle.value, hash }) : await api.evidencePreview({ handle: handle.value, hash });
+    if (!r.ok) {
+      notifications.reportError('evidence', r.error);
+      return null;
+    }
+    return r.value;
+  }
+
   /** Re-hashes an evidence file; null when the check could not run. */
   async function verifyEvidence(hash: string): Promise<ResultOf<'tfa:evidence:verify'> | null> {
-    if (!handle.value) return null;
+    // A review's evidence was checked against the signed manifest when it was imported.
+    if (!handle.value || readOnly.value) return null;
     const r = await api.evidenceVerify({ handle: handle.value, hash });
     if (!r.ok) {
       notifications.reportError('evidence', r.error);
@@ -685,7 +787,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
 
   /** One page of the audit trail, newest first; null (with an alert) on failure. */
   async function listJournal(options: { before?: number; limit?: number } = {}): Promise<ResultOf<'tfa:journal:list'> | null> {
-    if (!handle.value) return null;
+    if (!handle.value || readOnly.value) return null;
     const r = await api.journalList({ handle: handle.value, ...options });
     if (!r.ok) {
       notifications.reportError('journal', r.error);
@@ -755,6 +857,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
     serverStatus,
     undoStack,
     localPreviews,
+    readOnly,
     // getters
     document,
     criteria,
@@ -775,9 +878,12 @@ export const useAssessmentStore = defineStore('assessment', () => {
     findingsOf,
     textDraft,
     canUploadFiles,
+    canPasteFiles,
+    hasFileDialog,
     // actions
     open,
     create,
+    openReview,
     close,
     refresh,
     refreshStatus,
@@ -793,6 +899,7 @@ export const useAssessmentStore = defineStore('assessment', () => {
     unlinkEvidence,
     updateEvidenceDescription,
     verifyEvidence,
+    previewEvidence,
     createFinding,
     updateFinding,
     deleteFinding,
