@@ -16,6 +16,7 @@ import { DEFAULT_PACK_LIMITS, MANIFEST_FILE, loadPack, type LoadPackOptions, typ
 import type { Problem } from '../criteria/problems';
 import { packRef, type Pack } from '../criteria/schema';
 import { compareSemVer } from '../criteria/semver';
+import type { PackCache } from './pack-cache';
 
 export type PackOrigin = 'builtin' | 'user';
 export interface PackRoot {
@@ -90,11 +91,28 @@ export interface ReadPackDirOptions {
   /** Where to look for the mapping's previous version besides the sibling folder. */
   roots?: PackRoot[];
   limits?: LoadPackOptions['limits'];
+  /**
+   * Serve and keep valid packs by their bytes (core/node/pack-cache.ts); the key covers the
+   * sibling versions under `roots` too, since the mapping is checked against them.
+   */
+  cache?: PackCache;
 }
 
 /** Loads the pack in `dir`. Problems and warnings name files by absolute path. */
 export async function readPackDir(dir: string, opts: ReadPackDirOptions = {}): Promise<LoadPackResult> {
   const abs = resolve(dir);
+  // Limits change what is valid: a pack read with other limits is never cached.
+  const key = opts.cache && !opts.limits ? await opts.cache.key(abs, opts.roots ?? []) : undefined;
+  if (key) {
+    const hit = await opts.cache!.get(key);
+    if (hit) return hit;
+  }
+  const result = await readPackDirUncached(abs, opts);
+  if (key && result.ok) await opts.cache!.set(key, result);
+  return result;
+}
+
+async function readPackDirUncached(abs: string, opts: ReadPackDirOptions): Promise<LoadPackResult> {
   const mode = opts.expectFromFolder ?? 'auto';
   const check = mode === true || (mode === 'auto' && /^\d/.test(basename(abs)));
   const result = await loadPack(packDirReader(abs, opts.limits?.maxFileBytes ?? DEFAULT_PACK_LIMITS.maxFileBytes), {
@@ -141,7 +159,7 @@ async function listDirs(dir: string): Promise<string[]> {
  * listed with their problems; they never stop the listing. A user pack with the same
  * `id@version` as a built-in one but different content is reported as a conflict.
  */
-export async function discoverPacks(roots: readonly PackRoot[]): Promise<DiscoveredPack[]> {
+export async function discoverPacks(roots: readonly PackRoot[], options: { cache?: PackCache } = {}): Promise<DiscoveredPack[]> {
   const found: { dir: string; origin: PackOrigin; id: string; version: string }[] = [];
   for (const root of roots) {
     for (const id of await listDirs(root.dir)) {
@@ -156,7 +174,7 @@ export async function discoverPacks(roots: readonly PackRoot[]): Promise<Discove
   const loaded = new Map<string, Pack>();
   const out: DiscoveredPack[] = [];
   for (const f of found) {
-    let result = await readPackDir(f.dir, { expectFromFolder: true, previous: (ref) => loaded.get(ref) });
+    let result = await readPackDir(f.dir, { expectFromFolder: true, previous: (ref) => loaded.get(ref), ...(options.cache && { cache: options.cache, roots: [...roots] }) });
     if (result.ok) {
       const ref = packRef(result.pack);
       const existing = loaded.get(ref);

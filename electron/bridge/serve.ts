@@ -14,6 +14,7 @@ import pkg from '../../package.json';
 import { assessmentServiceFor, createHandlers, type HandlerDeps } from '../main/handlers';
 import { previewKeyFileProtection } from '../main/services/identities';
 import { createPackStore } from '../main/services/packs';
+import { buildSalt, packCacheDir } from '../../core/node/pack-cache';
 import { reviewServiceFor } from '../main/handlers-intake';
 import { startBridge } from './server';
 
@@ -38,7 +39,12 @@ async function main(): Promise<void> {
   const port = parsePort(process.argv.slice(2));
   const dataDir = process.env.TFA_DATA_DIR || (await mkdtemp(join(tmpdir(), 'tf-assessor-preview-')));
 
-  const packSources = { builtinDir: join(projectRoot, 'criteria'), userDir: join(dataDir, 'packs') };
+  const packSources = {
+    builtinDir: join(projectRoot, 'criteria'),
+    userDir: join(dataDir, 'packs'),
+    // As in the app (it pays off when TFA_DATA_DIR keeps one data folder across runs).
+    cache: packCacheDir(join(dataDir, 'cache', 'packs'), buildSalt('preview')),
+  };
   // One cache: the packs the start screen lists are the packs an assessment opens with.
   const packStore = createPackStore(packSources);
   const deps: HandlerDeps = {

@@ -21,6 +21,7 @@ import { loadWindowState, WINDOW_STATE_FILE } from './windows/window-state';
 import { mainWindowOptions } from './windows/window-options';
 import { trackWindowState } from './windows/track-window-state';
 import { createPackStore } from './services/packs';
+import { buildSalt, packCacheDir } from '../../core/node/pack-cache';
 import { createDialogPickers } from './app/dialogs';
 import { reviewServiceFor } from './handlers-intake';
 import { desktopExportDeps } from './app/export-deps';
@@ -88,7 +89,13 @@ async function start(): Promise<void> {
   const userData = app.getPath('userData');
   hardenSession(session.defaultSession);
   serveAppProtocol(RENDERER_DIR);
-  const packSources = { builtinDir: path.join(app.getAppPath(), 'criteria'), userDir: path.join(userData, 'packs') };
+  const packSources = {
+    builtinDir: path.join(app.getAppPath(), 'criteria'),
+    userDir: path.join(userData, 'packs'),
+    // Parsed packs kept by their bytes: a start does not parse the same YAML again. The salt
+    // names this build, so a new loader never serves what an older one produced.
+    cache: packCacheDir(path.join(userData, 'cache', 'packs'), buildSalt(app.getVersion())),
+  };
   // Dialogs speak the app's language; `handlers` exists by the time a dialog can be opened.
   const dialogs = createDialogPickers(
     () => mainWindow,

@@ -9,6 +9,7 @@ import { ApiFailure, type PackDetail, type PackSummary } from '../../../core/api
 import { MANIFEST_FILE } from '../../../core/criteria/load';
 import type { Pack } from '../../../core/criteria/schema';
 import { discoverPacks, listPackSummaries, readPackDir, type PackOrigin, type PackRoot } from '../../../core/node/packs';
+import type { PackCache } from '../../../core/node/pack-cache';
 import { summarizeMapping } from '../../../core/api/pack-detail';
 
 export interface PackSources {
@@ -16,6 +17,8 @@ export interface PackSources {
   builtinDir: string;
   /** Packs the user installed (under the data folder). */
   userDir: string;
+  /** Loaded packs kept by their bytes across runs (core/node/pack-cache.ts); none without. */
+  cache?: PackCache;
 }
 
 export type ListPacks = () => Promise<PackSummary[]>;
@@ -69,10 +72,10 @@ export function createPackLoader(sources: PackSources): LoadPack {
       loading = (
         unpinned
           ? unpinned.then(
-              (loaded) => (loaded.pack.hash === choice.hash ? loaded : loadFromRoots(roots, choice)),
-              () => loadFromRoots(roots, choice),
+              (loaded) => (loaded.pack.hash === choice.hash ? loaded : loadFromRoots(roots, choice, sources.cache)),
+              () => loadFromRoots(roots, choice, sources.cache),
             )
-          : loadFromRoots(roots, choice)
+          : loadFromRoots(roots, choice, sources.cache)
       ).catch((err: unknown) => {
         cache.delete(key);
         throw err;
@@ -104,7 +107,7 @@ export function createPackStore(sources: PackSources): PackStore {
   const seeded = new Map<string, LoadedPack>();
   let listing: Promise<PackSummary[]> | undefined;
   const list: ListPacks = () => {
-    listing ??= discoverPacks(roots)
+    listing ??= discoverPacks(roots, { ...(sources.cache && { cache: sources.cache }) })
       .then((found) =>
         found.flatMap((d) => {
           if (!d.result.ok) return [];
@@ -130,14 +133,14 @@ export function createPackStore(sources: PackSources): PackStore {
   return { list, load };
 }
 
-async function loadFromRoots(roots: PackRoot[], choice: { id: string; version: string; hash?: string | undefined }): Promise<LoadedPack> {
+async function loadFromRoots(roots: PackRoot[], choice: { id: string; version: string; hash?: string | undefined }, cache?: PackCache): Promise<LoadedPack> {
   const ref = `${choice.id}@${choice.version}`;
   const mismatched: string[] = [];
   let invalid: string | undefined;
   for (const root of roots) {
     const dir = join(root.dir, choice.id, choice.version);
     if (!existsSync(join(dir, MANIFEST_FILE))) continue;
-    const result = await readPackDir(dir, { expectFromFolder: true, roots });
+    const result = await readPackDir(dir, { expectFromFolder: true, roots, ...(cache && { cache }) });
     if (!result.ok) {
       const p = result.problems[0]!;
       invalid ??= `${p.file}:${p.line}:${p.col}: ${p.message}`;
