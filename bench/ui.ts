@@ -25,6 +25,7 @@ import { generatePack } from '../core/scoring/test-helpers';
 import { startBridge, type Bridge } from '../electron/bridge/server';
 import { assessmentServiceFor, createHandlers, type HandlerDeps } from '../electron/main/handlers';
 import { createPackStore } from '../electron/main/services/packs';
+import { packCacheDir } from '../core/node/pack-cache';
 import { ms, row, type BenchSection, type Timing } from './harness';
 
 const CRITERIA = 2000;
@@ -43,7 +44,7 @@ function timing(samples: number[]): Timing {
 }
 
 /** The generated pack with prose in both languages, as YAML files the loader reads. */
-function writePack(dir: string): Pack {
+export function writePack(dir: string): Pack {
   const { pack } = generatePack(20_240, CRITERIA);
   pack.id = 'bench-ui';
   pack.criteria = pack.criteria.map((c, i): Criterion => ({
@@ -142,8 +143,9 @@ export const uiBench: BenchSection = {
         platform: process.platform,
         systemLocale: 'ja-JP',
         actor: 'bench',
-        // As the app wires it (electron/main/index.ts): listing and loading share one cache.
-        ...((store) => ({ listPacks: store.list, loadPack: store.load }))(createPackStore({ builtinDir: join(dataDir, 'no-builtin'), userDir: userPacks })),
+        // As the app wires it (electron/main/index.ts): listing and loading share one cache, and
+        // parsed packs are kept on disk (the setup's first load fills it, as an app's first run does).
+        ...((store) => ({ listPacks: store.list, loadPack: store.load }))(createPackStore({ builtinDir: join(dataDir, 'no-builtin'), userDir: userPacks, cache: packCacheDir(join(dataDir, 'cache', 'packs'), 'bench') })),
       };
       const assessments = assessmentServiceFor(deps);
       closeAll = () => assessments.closeAll();
@@ -162,7 +164,22 @@ export const uiBench: BenchSection = {
       for (const c of answered) await handlers['tfa:answers:set']({ handle: created.handle, criterion: c.id, set: { status: 'conformant' } });
       print(`  setup: ${answered.length} answers journaled in ${ms(performance.now() - t0)}`);
       await handlers['tfa:assessments:close']({ handle: created.handle });
-      bridge = await startBridge({ handlers, rendererDir, uploads: (r) => assessments.receiveUpload(r) });
+      // Main's share of each open: how long every channel call took while an open was timed.
+      let mainCalls: string[] | null = null;
+      const timed = Object.fromEntries(
+        Object.entries(handlers).map(([channel, fn]) => [
+          channel,
+          async (args: unknown) => {
+            const t = performance.now();
+            try {
+              return await (fn as (a: unknown) => Promise<unknown>)(args);
+            } finally {
+              mainCalls?.push(`${channel.replace(/^tfa:/, '')} ${(performance.now() - t).toFixed(0)} ms`);
+            }
+          },
+        ]),
+      ) as typeof handlers;
+      bridge = await startBridge({ handlers: timed, rendererDir, uploads: (r) => assessments.receiveUpload(r) });
 
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'ja-JP' });
       const page = await context.newPage();
@@ -180,7 +197,10 @@ export const uiBench: BenchSection = {
       const warm: number[] = [];
       for (let k = 0; k < OPEN_RUNS; k++) {
         await openApp();
+        mainCalls = [];
         cold.push(await timeOpen(page));
+        if (k === 0) print(`  first fresh open: ${ms(cold[0]!)} in the page; main: ${mainCalls.join(', ')}`);
+        mainCalls = null;
         await page.getByTestId('close-assessment').click();
         await page.locator('[data-testid="recent-list"] button').waitFor();
         warm.push(await timeOpen(page));
