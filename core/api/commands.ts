@@ -14,6 +14,11 @@ export const APP_COMMANDS = [
   'assessment.export',
   /** File ▸ Close assessment — save and close the open assessment. */
   'assessment.close',
+  /**
+   * File ▸ Import Submitted Packages… — the certification body's intake list; also sent when
+   * packages the OS asked the app to open have been imported and no assessment is open.
+   */
+  'intake.show',
   /** Go ▸ Next unanswered (Alt+N in the window). */
   'go.nextUnanswered',
   /** Go ▸ Next blocking the target (Alt+B in the window). */

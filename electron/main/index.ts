@@ -53,6 +53,17 @@ function focusMainWindow(): void {
   mainWindow.focus();
 }
 
+/** Work waiting for the window's page to load (e.g. a command after packages opened at start). */
+const onWindowReady: (() => void)[] = [];
+
+/** Runs `fn` with the window loaded and in front: now, or once it has loaded. */
+function whenWindowReady(fn: () => void): void {
+  if (mainWindow && !mainWindow.isDestroyed() && !mainWindow.webContents.isLoading()) {
+    focusMainWindow();
+    fn();
+  } else onWindowReady.push(fn);
+}
+
 async function createMainWindow(): Promise<void> {
   const stateFile = path.join(app.getPath('userData'), WINDOW_STATE_FILE);
   const state = await loadWindowState(stateFile, screen.getAllDisplays().map((d) => d.workArea));
@@ -70,6 +81,7 @@ async function createMainWindow(): Promise<void> {
     if (mainWindow === win) mainWindow = null;
   });
   await win.loadURL(APP_ENTRY_URL);
+  for (const fn of onWindowReady.splice(0)) fn();
 }
 
 /** Hands a menu command to the window (one way; the renderer runs it). Only listed names go out. */
@@ -131,9 +143,21 @@ async function start(): Promise<void> {
   const handlers: Handlers = createHandlers({ ...deps, assessments, reviews });
   // Packages the OS asked us to open become reviews (verified like any import); the review list shows them.
   importPendingOpens = () => {
-    for (const p of pendingOpens.drain()) {
-      reviews.importFile(p).catch((err: unknown) => console.error(`TF Assessor: could not import ${path.basename(p)}: ${err instanceof Error ? err.message : String(err)}`));
-    }
+    const imports = pendingOpens.drain().map((p) =>
+      reviews.importFile(p).then(
+        () => true,
+        (err: unknown) => {
+          console.error(`TF Assessor: could not import ${path.basename(p)}: ${err instanceof Error ? err.message : String(err)}`);
+          return false;
+        },
+      ),
+    );
+    if (imports.length === 0) return;
+    // Show them: the intake list, unless the user is working in an assessment (never pulled
+    // out of it; the list has them on the next visit).
+    void Promise.all(imports).then((done) => {
+      if (done.some(Boolean) && assessments.openHandles().length === 0) whenWindowReady(() => sendCommand('intake.show'));
+    });
   };
   importPendingOpens();
   registerApi(handlers);

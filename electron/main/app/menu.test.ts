@@ -12,7 +12,7 @@ const top = (t: MenuItemConstructorOptions[]) => t.map((i) => i.label);
 const items = (t: MenuItemConstructorOptions[], label: string) => t.find((i) => i.label === label)!.submenu as MenuItemConstructorOptions[];
 /** Each item by its role, separator, or the label of an app command. */
 const sub = (t: MenuItemConstructorOptions[], label: string) => items(t, label).map((i) => i.role ?? (i.type === 'separator' ? 'separator' : i.label));
-const FILE_COMMANDS = ['New Assessment…', 'Open Assessment…', 'separator', 'Export…', 'separator', 'Close Assessment', 'separator'];
+const FILE_COMMANDS = ['New Assessment…', 'Open Assessment…', 'separator', 'Export…', 'Import Submitted Packages…', 'separator', 'Close Assessment', 'separator'];
 
 /** Clicks every app-command item and returns what reached the window, by item label. */
 function clicks(t: MenuItemConstructorOptions[], sent: AppCommand[]): Record<string, AppCommand> {
@@ -68,6 +68,7 @@ describe('buildMenuTemplate', () => {
         'Open Assessment…': 'assessment.open',
         'Export…': 'assessment.export',
         'Close Assessment': 'assessment.close',
+        'Import Submitted Packages…': 'intake.show',
         Undo: 'edit.undo',
         Redo: 'edit.redo',
         'Next Unanswered Criterion': 'go.nextUnanswered',

@@ -142,6 +142,9 @@ describe('application menu commands', () => {
     expect(useNotificationsStore().notice?.key).toBe('desktop.commands.noAssessment');
     await menu('assessment.new');
     await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('wizard'), { timeout: 5000 });
+    // File ▸ Import Submitted Packages… (also sent after the OS opened .tfpkg files).
+    await menu('intake.show');
+    await vi.waitFor(() => expect(router.currentRoute.value.name).toBe('intake'), { timeout: 5000 });
   });
 });
 

@@ -65,6 +65,10 @@ async function runDefault(name: AppCommand, router: Router): Promise<void> {
       else if (target === 'app' && name === 'edit.undo' && store.handle) await store.undo();
       return;
     }
+    case 'intake.show':
+      // Leaving an open assessment saves and closes it, as for File ▸ New assessment.
+      await router.push({ name: 'intake' });
+      return;
     case 'go.nextUnanswered':
     case 'go.nextBlocking':
       // Only the open workspace can go anywhere; it registers these.
