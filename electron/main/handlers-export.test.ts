@@ -298,3 +298,37 @@ describe('without the desktop', () => {
     expect(create).toEqual({ ok: false, error: { code: 'invalid-input', message: 'No system keyring was found (safeStorage backend "basic_text").' } });
   });
 });
+
+describe('quitting during an export', () => {
+  it('waits for the running export before the app quits', async () => {
+    const hooks: (() => Promise<unknown>)[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const quitting = createHandlers({
+      dataDir: join(root, 'quit'),
+      host: 'electron',
+      version: '0',
+      platform: 'linux',
+      systemLocale: 'en-US',
+      listPacks: async () => [],
+      assessments: service,
+      exportPackRoots: [{ dir: BUILTIN, origin: 'builtin' }],
+      // A runner that finishes only when released: the export "in progress" at quit time.
+      exportRunner: async () => {
+        await gate;
+        throw new Error('released');
+      },
+      beforeQuit: (hook) => void hooks.push(hook),
+    });
+    expect(hooks).toHaveLength(1);
+    const started = await dispatch(quitting, 'tfa:export:start', { handle, lang: 'en', identity: null, include: { evidence: false, oscal: false } });
+    expect(started.ok).toBe(true);
+    let quit = false;
+    const waiting = hooks[0]!().then(() => (quit = true));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(quit).toBe(false);
+    release();
+    await waiting;
+    expect(quit).toBe(true);
+  });
+});

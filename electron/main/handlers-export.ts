@@ -42,6 +42,11 @@ export interface ExportHandlerDeps {
   exportRunner?: ExportRunner;
   /** Where pinned packs are found (default: the built-in criteria and `<dataDir>/packs`). */
   exportPackRoots?: PackRoot[];
+  /**
+   * Desktop: registers work the app must finish before it quits. Exports register "wait for
+   * the running exports", so quitting mid-export does not throw the export away.
+   */
+  beforeQuit?: (hook: () => Promise<unknown>) => void;
 }
 
 const DESTINATION_TTL_MS = 60 * 60 * 1000;
@@ -83,6 +88,7 @@ export function createExportHandlers(
   const identities = overrides.identities ?? createIdentityService({ dataDir: deps.dataDir, protection });
   const runner = deps.exportRunner ?? workerRunner(() => findExportWorker());
   const jobs = createExportJobs<Outcome>();
+  deps.beforeQuit?.(() => jobs.idle());
   const picks = new Map<string, { dir: string; at: number }>();
   const packRoots = (): PackRoot[] => {
     if (deps.exportPackRoots) return deps.exportPackRoots;

@@ -135,6 +135,8 @@ async function start(): Promise<void> {
     ],
     // Signing keys in the system keychain, the export folder dialog, "show in folder".
     ...desktopExportDeps(dialogs, packSources),
+    // Quitting waits for a running export (bounded by the quit coordinator's timeout).
+    beforeQuit: (hook) => void quitCoordinator.beforeQuit(hook),
   };
   const assessments = assessmentServiceFor(deps);
   // Quitting saves every open assessment and releases its lock first.
