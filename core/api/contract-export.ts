@@ -174,7 +174,8 @@ export type ExportResultView = z.infer<typeof ExportResultView>;
 export const ExportJobView = z.strictObject({
   job: Handle,
   handle: Handle,
-  state: z.enum(['running', 'done', 'failed']),
+  /** `cancelled`: stopped by the user; what it had written was removed. */
+  state: z.enum(['running', 'done', 'failed', 'cancelled']),
   /** The step running now (the last one reached when finished). */
   step: ExportStepName,
   /** The steps this export goes through, in order (sign and oscal only when asked for). */
@@ -214,6 +215,11 @@ export const exportChannels = {
   'tfa:export:start': { args: ExportStartArgs, result: z.strictObject({ job: Handle }) },
   /** Progress and, when finished, the result or the one-line reason it failed. */
   'tfa:export:status': { args: z.strictObject({ job: Handle }), result: ExportJobView },
+  /**
+   * Stops a running export and removes what it wrote (its own new folder, or in a chosen
+   * folder the files it had replaced so far). A finished export is left as it is.
+   */
+  'tfa:export:cancel': { args: z.strictObject({ job: Handle }), result: ExportJobView },
   /** Desktop: shows the exported package in the file manager. */
   'tfa:export:reveal': { args: z.strictObject({ job: Handle }), result: z.null() },
   /** Desktop: a native dialog to choose the export folder; null when cancelled. */

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -330,5 +330,42 @@ describe('quitting during an export', () => {
     release();
     await waiting;
     expect(quit).toBe(true);
+  });
+});
+
+describe('cancelling an export', () => {
+  it('stops the runner, reports cancelled and removes the folder the export had started', async () => {
+    let outDir = '';
+    const cancelling = createHandlers({
+      dataDir: join(root, 'cancel'),
+      host: 'bridge',
+      version: '0',
+      platform: 'linux',
+      systemLocale: 'en-US',
+      listPacks: async () => [],
+      assessments: service,
+      exportPackRoots: [{ dir: BUILTIN, origin: 'builtin' }],
+      // Writes its first file, then runs until aborted — as a worker rendering a long PDF.
+      exportRunner: async (request, onProgress, signal) => {
+        outDir = request.outDir;
+        await mkdir(outDir, { recursive: true });
+        await writeFile(join(outDir, 'report.pdf'), 'partial');
+        onProgress('report-xlsx');
+        await new Promise<void>((_, reject) => signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+        throw new Error('unreachable');
+      },
+    });
+    const started = await dispatch(cancelling, 'tfa:export:start', { handle, lang: 'en', identity: null, include: { evidence: false, oscal: false } });
+    if (!started.ok) throw new Error(started.error.message);
+    const { job } = started.value as { job: string };
+    for (let i = 0; i < 100 && !existsSync(join(outDir, 'report.pdf')); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(existsSync(join(outDir, 'report.pdf'))).toBe(true);
+    const cancelled = await dispatch(cancelling, 'tfa:export:cancel', { job });
+    expect(cancelled.ok && cancelled.value).toMatchObject({ state: 'cancelled', step: 'report-xlsx', error: null, result: null });
+    expect(existsSync(outDir)).toBe(false);
+    // Cancelling again, or a finished export, changes nothing.
+    expect((await dispatch(cancelling, 'tfa:export:cancel', { job })).ok).toBe(true);
+    const unknown = await dispatch(cancelling, 'tfa:export:cancel', { job: 'nosuchjob' });
+    expect(unknown.ok ? null : unknown.error.code).toBe('not-found');
   });
 });

@@ -7,7 +7,7 @@
  * flushes first and the exporter runs with `lock: false`, ADR 0011), unlocks the chosen key
  * here in main and runs the rendering and signing in a worker thread (ADR 0012).
  */
-import { readdir, readFile, unlink } from 'node:fs/promises';
+import { readdir, readFile, rm, stat, unlink } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { ApiFailure, Settings, type ArgsOf, type Language, type ResultOf } from '../../core/api/contract';
 import { exportChannels, type ExportJobView, type ExportResultView, type ExportStepName } from '../../core/api/contract-export';
@@ -54,6 +54,29 @@ const DESTINATION_TTL_MS = 60 * 60 * 1000;
 /** `20260301-102030` in UTC: sorts by time and is a valid folder name everywhere. */
 function stamp(d: Date): string {
   return d.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
+}
+
+/** Names an export writes (and their temporary files while writing them atomically). */
+const EXPORT_OUTPUT = /^(report\.pdf|report\.xlsx|report\.xlsx\.p7s|ca\.pem|assessment-results\.json|.+\.tfpkg)(\..+\.tmp)?$/;
+
+/**
+ * Removes what a cancelled export wrote: its own new folder entirely; in a folder the user
+ * chose, only export outputs written since the export started (older files stay).
+ */
+async function removeExportOutputs(outDir: string, ownFolder: boolean, since: number): Promise<void> {
+  if (ownFolder) {
+    await rm(outDir, { recursive: true, force: true }).catch(() => undefined);
+    return;
+  }
+  for (const dir of [outDir, join(outDir, 'oscal')]) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    for (const name of names) {
+      if (!EXPORT_OUTPUT.test(name)) continue;
+      const path = join(dir, name);
+      const st = await stat(path).catch(() => null);
+      if (st?.isFile() && st.mtimeMs >= since - 1000) await unlink(path).catch(() => undefined);
+    }
+  }
 }
 
 function stepsFor(signed: boolean, oscal: boolean): ExportStepName[] {
@@ -246,12 +269,28 @@ export function createExportHandlers(
         timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
         packRoots: packRoots(),
       };
-      const job = jobs.start(handle, stepsFor(signing !== null, include.oscal), async (progress) => outcome(await runner(request, progress), chain, source.revision));
+      const startedAt = Date.now();
+      const job = jobs.start(handle, stepsFor(signing !== null, include.oscal), async (progress, signal) => {
+        try {
+          return await outcome(await runner(request, progress, signal), chain, source.revision);
+        } catch (err) {
+          // A cancelled export leaves nothing behind that could be mistaken for a finished one.
+          if (signal.aborted) await removeExportOutputs(outDir, outDirChosen === null, startedAt);
+          throw err;
+        }
+      });
       if (!job) throw new ApiFailure('conflict', 'An export of this assessment is already running: wait for it to finish.');
       return { job: job.job };
     },
 
     async 'tfa:export:status'({ job }) {
+      return jobView(job);
+    },
+
+    async 'tfa:export:cancel'({ job }) {
+      const j = jobs.get(job);
+      if (!j) throw new ApiFailure('not-found', 'This export is no longer known: start it again.');
+      if (jobs.cancel(job)) await jobs.idle();
       return jobView(job);
     },
 

@@ -188,6 +188,23 @@ describe('export jobs', () => {
     await expect(workerRunner(() => null)(request(join(tmp, 'x')), () => undefined)).rejects.toMatchObject({ message: expect.stringContaining('export-worker.cjs') });
   });
 
+  it('cancelling ends the worker thread at once and the job ends as cancelled', async () => {
+    // A worker that never finishes (a PDF that takes forever): only cancelling ends it.
+    const hangs = join(tmp, 'hangs.cjs');
+    writeFileSync(hangs, "const { parentPort } = require('node:worker_threads');\nparentPort.postMessage({ type: 'progress', step: 'report-pdf' });\nsetInterval(() => {}, 1000);\n");
+    const jobs = createExportJobs<unknown>();
+    const steps: string[] = [];
+    const job = jobs.start('A', ['workspace', 'report-pdf', 'done'], (progress, signal) => workerRunner(hangs)(request(join(tmp, 'hang')), (step) => (steps.push(step), progress(step)), signal))!;
+    await expect.poll(() => job.step, { timeout: 10_000 }).toBe('report-pdf');
+    expect(jobs.cancel(job.job)).toBe(true);
+    await jobs.idle();
+    expect(job).toMatchObject({ state: 'cancelled', error: null, step: 'report-pdf' });
+    expect(jobs.cancel(job.job)).toBe(false);
+    // An already-aborted signal never starts a worker.
+    const aborted = AbortSignal.abort();
+    await expect(workerRunner(hangs)(request(join(tmp, 'x')), () => undefined, aborted)).rejects.toMatchObject({ code: 'cancelled' });
+  });
+
   it('hands the key to the worker and wipes the copy main held', async () => {
     const req = request(join(tmp, 'wipe'), true);
     const key = req.identity!.privateKey;

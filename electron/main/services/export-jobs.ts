@@ -51,7 +51,8 @@ export class ExportJobError extends Error {
   }
 }
 
-export type ExportRunner = (request: ExportRequest, onProgress: (step: ExportStep, detail?: string) => void) => Promise<ExportResult>;
+/** Runs one export; `signal` aborts it (the runner rejects as soon as it has stopped). */
+export type ExportRunner = (request: ExportRequest, onProgress: (step: ExportStep, detail?: string) => void, signal?: AbortSignal) => Promise<ExportResult>;
 
 /** The options exportAssessment gets for a request: the app holds the workspace lock itself. */
 export function exportOptionsFor(request: ExportRequest, onProgress: (step: ExportStep, detail?: string) => void): ExportOptions {
@@ -89,8 +90,12 @@ export function findExportWorker(here: string = __dirname): string | null {
 
 /** Runs each export in a fresh Worker from `script`; the worker is ended when the export is. */
 export function workerRunner(script: string | (() => string | null)): ExportRunner {
-  return (request, onProgress) =>
+  return (request, onProgress, signal) =>
     new Promise<ExportResult>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new ExportJobError('cancelled', 'The export was cancelled.'));
+        return;
+      }
       const path = typeof script === 'string' ? script : script();
       if (!path || !existsSync(path)) {
         reject(new ExportJobError('internal', 'The export component (export-worker.cjs) is missing from this installation: rebuild (node scripts/build.mjs) or reinstall TF Assessor.'));
@@ -107,6 +112,8 @@ export function workerRunner(script: string | (() => string | null)): ExportRunn
         // The export is over either way: end the thread now so its memory goes with it.
         void worker.terminate();
       };
+      // Cancelling ends the thread at once: whatever it was rendering or writing stops there.
+      signal?.addEventListener('abort', () => finish(() => reject(new ExportJobError('cancelled', 'The export was cancelled.'))), { once: true });
       worker.on('message', (m: WorkerMessage) => {
         if (m.type === 'progress') onProgress(m.step, m.detail);
         else if (m.type === 'done') finish(() => resolve(m.result));
@@ -127,7 +134,7 @@ export function inProcessRunner(): ExportRunner {
 export interface ExportJob<R> {
   job: string;
   key: string;
-  state: 'running' | 'done' | 'failed';
+  state: 'running' | 'done' | 'failed' | 'cancelled';
   step: ExportStepName;
   steps: ExportStepName[];
   startedAt: Date;
@@ -141,7 +148,9 @@ export interface ExportJobs<R> {
    * Starts `run` as a job for `key` (an assessment). Refuses (returns null) while a job of the
    * same key runs: one export per assessment at a time.
    */
-  start(key: string, steps: ExportStepName[], run: (progress: (step: ExportStep) => void) => Promise<R>): ExportJob<R> | null;
+  start(key: string, steps: ExportStepName[], run: (progress: (step: ExportStep) => void, signal: AbortSignal) => Promise<R>): ExportJob<R> | null;
+  /** Aborts a running job; it ends as `cancelled` once its run has stopped. False when not running. */
+  cancel(job: string): boolean;
   get(job: string): ExportJob<R> | undefined;
   running(key: string): ExportJob<R> | undefined;
   last(key: string): ExportJob<R> | undefined;
@@ -157,6 +166,7 @@ export function createExportJobs<R>(options: { now?: () => Date } = {}): ExportJ
   const jobs = new Map<string, ExportJob<R>>();
   const latest = new Map<string, string>();
   const pending = new Set<Promise<unknown>>();
+  const controllers = new Map<string, AbortController>();
 
   function prune(): void {
     const finished = [...jobs.values()].filter((j) => j.state !== 'running');
@@ -169,20 +179,26 @@ export function createExportJobs<R>(options: { now?: () => Date } = {}): ExportJ
       const job: ExportJob<R> = { job: newHandle(), key, state: 'running', step: steps[0] ?? 'workspace', steps, startedAt: now(), endedAt: null, result: null, error: null };
       jobs.set(job.job, job);
       latest.set(key, job.job);
+      const controller = new AbortController();
+      controllers.set(job.job, controller);
       const p = run((step) => {
         if (job.state === 'running') job.step = step;
-      }).then(
+      }, controller.signal).then(
         (result) => {
           job.result = result;
           job.step = 'done';
           job.state = 'done';
         },
         (err: unknown) => {
-          job.error = failureOf(err);
-          job.state = 'failed';
+          if (controller.signal.aborted) job.state = 'cancelled';
+          else {
+            job.error = failureOf(err);
+            job.state = 'failed';
+          }
         },
       );
       const tracked = p.finally(() => {
+        controllers.delete(job.job);
         job.endedAt = now();
         pending.delete(tracked);
         prune();
@@ -191,6 +207,12 @@ export function createExportJobs<R>(options: { now?: () => Date } = {}): ExportJ
       return job;
     },
     get: (id) => jobs.get(id),
+    cancel(id) {
+      const c = controllers.get(id);
+      if (!c || jobs.get(id)?.state !== 'running') return false;
+      c.abort();
+      return true;
+    },
     running(key) {
       const id = latest.get(key);
       const j = id ? jobs.get(id) : undefined;

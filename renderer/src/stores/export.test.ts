@@ -127,6 +127,27 @@ describe('useExportStore', () => {
     expect(store.job?.result).toEqual(result);
   });
 
+  it('cancels a running export and shows it cancelled, the step where it stopped marked', async () => {
+    api.exportOptions.mockResolvedValue(ok(OPTIONS));
+    const store = useExportStore();
+    await store.load('h1');
+    useAssessmentStore().handle = 'h1';
+    api.exportStart.mockResolvedValueOnce(ok({ job: 'job1' }));
+    api.exportStatus.mockResolvedValue(ok(job({ step: 'report-pdf' })));
+    await store.start();
+    expect(store.running).toBe(true);
+    api.exportCancel.mockResolvedValueOnce(ok(job({ state: 'cancelled', step: 'report-pdf' })));
+    await store.cancel();
+    expect(api.exportCancel).toHaveBeenCalledWith({ job: 'job1' });
+    expect(store.running).toBe(false);
+    expect(store.job?.state).toBe('cancelled');
+    expect(store.steps.map((s) => s.state)).toEqual(['done', 'done', 'cancelled', 'pending', 'pending', 'pending', 'pending']);
+    // Polling stopped: the cancelled job is not overwritten by a late "running".
+    const calls = api.exportStatus.mock.calls.length;
+    await new Promise((r) => setTimeout(r, 400));
+    expect(api.exportStatus.mock.calls.length).toBe(calls);
+  });
+
   it('cannot start with an expired identity; unsigned is allowed', async () => {
     api.exportOptions.mockResolvedValue(ok({ ...OPTIONS, identities: [identity('a', { expired: true })] }));
     const store = useExportStore();

@@ -9,14 +9,14 @@ import { api } from '../api';
 import { useAssessmentStore } from './assessment';
 import { useSettingsStore } from './settings';
 
-export type StepState = 'done' | 'current' | 'pending' | 'failed';
+export type StepState = 'done' | 'current' | 'pending' | 'failed' | 'cancelled';
 
 /** Each step of an export with where it stands, for the progress list. */
 export function stepStates(job: Pick<ExportJobView, 'steps' | 'step' | 'state'>): { step: ExportStepName; state: StepState }[] {
   const at = job.steps.indexOf(job.step);
   return job.steps.map((step, i) => ({
     step,
-    state: job.state === 'done' || i < at ? 'done' : i === at ? (job.state === 'failed' ? 'failed' : step === 'done' ? 'done' : 'current') : 'pending',
+    state: job.state === 'done' || i < at ? 'done' : i === at ? (job.state === 'failed' || job.state === 'cancelled' ? job.state : step === 'done' ? 'done' : 'current') : 'pending',
   }));
 }
 
@@ -44,6 +44,7 @@ export const useExportStore = defineStore('export', () => {
   /** A folder picked in the desktop's dialog; null: the default place. */
   const destination = ref<{ destination: string; folder: string } | null>(null);
   const starting = ref(false);
+  const cancelling = ref(false);
   const startError = ref<ApiError | null>(null);
   const job = ref<ExportJobView | null>(null);
   const pollError = ref<ApiError | null>(null);
@@ -140,6 +141,23 @@ export const useExportStore = defineStore('export', () => {
     }
   }
 
+  /** Stops the running export; main removes what it had written. */
+  async function cancel(): Promise<void> {
+    const current = job.value;
+    if (!current || current.state !== 'running' || cancelling.value) return;
+    cancelling.value = true;
+    try {
+      const r = await api.exportCancel({ job: current.job });
+      if (!r.ok) pollError.value = r.error;
+      else if (job.value?.job === current.job) {
+        stopPolling();
+        job.value = r.value;
+      }
+    } finally {
+      cancelling.value = false;
+    }
+  }
+
   async function reveal(): Promise<void> {
     if (job.value) await api.exportReveal({ job: job.value.job });
   }
@@ -179,6 +197,7 @@ export const useExportStore = defineStore('export', () => {
     includeOscal,
     destination,
     starting,
+    cancelling,
     startError,
     job,
     pollError,
@@ -191,6 +210,7 @@ export const useExportStore = defineStore('export', () => {
     load,
     pickDestination,
     start,
+    cancel,
     reveal,
     reset,
     stopPolling,
