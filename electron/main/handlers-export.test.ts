@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, unlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -367,5 +367,43 @@ describe('cancelling an export', () => {
     expect((await dispatch(cancelling, 'tfa:export:cancel', { job })).ok).toBe(true);
     const unknown = await dispatch(cancelling, 'tfa:export:cancel', { job: 'nosuchjob' });
     expect(unknown.ok ? null : unknown.error.code).toBe('not-found');
+  });
+});
+
+describe('cancelling an export into a chosen folder', () => {
+  it('removes only what the export wrote since it started; the folder and older files stay', async () => {
+    const chosen = join(root, 'chosen');
+    await mkdir(chosen, { recursive: true });
+    await writeFile(join(chosen, 'notes.txt'), 'mine');
+    await writeFile(join(chosen, 'last-year.tfpkg'), 'older submission');
+    const old = new Date(Date.now() - 3_600_000);
+    await utimes(join(chosen, 'last-year.tfpkg'), old, old);
+    const desk = createHandlers({
+      dataDir: join(root, 'cancel-chosen'),
+      host: 'bridge',
+      version: '0',
+      platform: 'linux',
+      systemLocale: 'en-US',
+      listPacks: async () => [],
+      assessments: service,
+      exportPackRoots: [{ dir: BUILTIN, origin: 'builtin' }],
+      pickExportFolder: async () => chosen,
+      exportRunner: async (request, onProgress, signal) => {
+        await writeFile(join(request.outDir, 'report.pdf'), 'partial');
+        await writeFile(join(request.outDir, '.report.xlsx.4242.0123456789ab.tmp'), 'half');
+        onProgress('report-xlsx');
+        await new Promise<void>((_, reject) => signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+        throw new Error('unreachable');
+      },
+    });
+    const pick = await dispatch(desk, 'tfa:dialogs:pickExportFolder', undefined);
+    if (!pick.ok || !pick.value) throw new Error('no folder');
+    const started = await dispatch(desk, 'tfa:export:start', { handle, lang: 'en', identity: null, include: { evidence: false, oscal: false }, destination: pick.value.destination });
+    if (!started.ok) throw new Error(started.error.message);
+    const { job } = started.value as { job: string };
+    for (let i = 0; i < 100 && !existsSync(join(chosen, 'report.pdf')); i++) await new Promise((r) => setTimeout(r, 10));
+    const cancelled = await dispatch(desk, 'tfa:export:cancel', { job });
+    expect(cancelled.ok && cancelled.value.state).toBe('cancelled');
+    expect(readdirSync(chosen).sort()).toEqual(['last-year.tfpkg', 'notes.txt']);
   });
 });

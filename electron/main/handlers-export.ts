@@ -56,8 +56,8 @@ function stamp(d: Date): string {
   return d.toISOString().replace(/\.\d+Z$/, '').replace(/[-:]/g, '').replace('T', '-');
 }
 
-/** Names an export writes (and their temporary files while writing them atomically). */
-const EXPORT_OUTPUT = /^(report\.pdf|report\.xlsx|report\.xlsx\.p7s|ca\.pem|assessment-results\.json|.+\.tfpkg)(\..+\.tmp)?$/;
+/** Names an export writes, and the temporary files of its atomic writes (`.<name>.<pid>.<random>.tmp`). */
+const EXPORT_OUTPUT = /^(?:(?:report\.pdf|report\.xlsx|report\.xlsx\.p7s|ca\.pem|assessment-results\.json|.+\.tfpkg)|\.(?:report\.pdf|report\.xlsx|report\.xlsx\.p7s|ca\.pem|assessment-results\.json|.+\.tfpkg)\.\d+\.[0-9a-f]+\.tmp)$/;
 
 /**
  * Removes what a cancelled export wrote: its own new folder entirely; in a folder the user
