@@ -333,6 +333,14 @@ describe('quitting during an export', () => {
   });
 });
 
+/** Resolves never; rejects once `signal` is aborted (also when it already is). */
+function untilAborted(signal: AbortSignal): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    if (signal.aborted) reject(new Error('aborted'));
+    else signal.addEventListener('abort', () => reject(new Error('aborted')), { once: true });
+  });
+}
+
 describe('cancelling an export', () => {
   it('stops the runner, reports cancelled and removes the folder the export had started', async () => {
     let outDir = '';
@@ -351,7 +359,7 @@ describe('cancelling an export', () => {
         await mkdir(outDir, { recursive: true });
         await writeFile(join(outDir, 'report.pdf'), 'partial');
         onProgress('report-xlsx');
-        await new Promise<void>((_, reject) => signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+        await untilAborted(signal!);
         throw new Error('unreachable');
       },
     });
@@ -392,17 +400,17 @@ describe('cancelling an export into a chosen folder', () => {
         await writeFile(join(request.outDir, 'report.pdf'), 'partial');
         await writeFile(join(request.outDir, '.report.xlsx.4242.0123456789ab.tmp'), 'half');
         onProgress('report-xlsx');
-        await new Promise<void>((_, reject) => signal!.addEventListener('abort', () => reject(new Error('aborted'))));
+        await untilAborted(signal!);
         throw new Error('unreachable');
       },
     });
-    const pick = await dispatch(desk, 'tfa:dialogs:pickExportFolder', undefined);
+    const pick = (await dispatch(desk, 'tfa:dialogs:pickExportFolder', undefined)) as ApiResult<ResultOf<'tfa:dialogs:pickExportFolder'>>;
     if (!pick.ok || !pick.value) throw new Error('no folder');
     const started = await dispatch(desk, 'tfa:export:start', { handle, lang: 'en', identity: null, include: { evidence: false, oscal: false }, destination: pick.value.destination });
     if (!started.ok) throw new Error(started.error.message);
     const { job } = started.value as { job: string };
     for (let i = 0; i < 100 && !existsSync(join(chosen, 'report.pdf')); i++) await new Promise((r) => setTimeout(r, 10));
-    const cancelled = await dispatch(desk, 'tfa:export:cancel', { job });
+    const cancelled = (await dispatch(desk, 'tfa:export:cancel', { job })) as ApiResult<ExportJobView>;
     expect(cancelled.ok && cancelled.value.state).toBe('cancelled');
     expect(readdirSync(chosen).sort()).toEqual(['last-year.tfpkg', 'notes.txt']);
   });
