@@ -14,15 +14,26 @@ export function canUploadFiles(): boolean {
  * Streams one file to the open assessment's folder and returns the evidence source to pass to
  * `tfa:evidence:add`. The body is the File itself, so the browser streams it from disk.
  */
-export async function uploadEvidenceFile(assessment: string, file: Blob & { name: string }, fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): Promise<ApiResult<EvidenceSource>> {
-  if (!canUploadFiles()) {
-    return { ok: false, error: { code: 'bad-request', message: 'In the desktop app, add files with the "Add files" button (the file dialog).' } };
-  }
+export function uploadEvidenceFile(assessment: string, file: Blob & { name: string }, fetchImpl: typeof fetch = globalThis.fetch.bind(globalThis)): Promise<ApiResult<EvidenceSource>> {
+  return putUpload(
+    new URLSearchParams({ assessment, name: file.name || 'file' }),
+    file,
+    'In the desktop app, add files with the "Add files" button (the file dialog).',
+    fetchImpl,
+  );
+}
+
+/**
+ * `PUT /upload?<query>` with the session token, the file as the streamed body, and the answer
+ * checked like an API result: the one route behind evidence and package uploads.
+ * `desktopHint` is what to do instead when there is no bridge (the desktop app).
+ */
+export async function putUpload(query: URLSearchParams, file: Blob & { name: string }, desktopHint: string, fetchImpl: typeof fetch): Promise<ApiResult<EvidenceSource>> {
+  if (!canUploadFiles()) return { ok: false, error: { code: 'bad-request', message: desktopHint } };
   const token = currentToken();
   if (!token) {
     return { ok: false, error: { code: 'forbidden', message: 'The preview session token is missing: open the address printed by npm run preview (it ends with #token=…).' } };
   }
-  const query = new URLSearchParams({ assessment, name: file.name || 'file' });
   let response: Response;
   try {
     response = await fetchImpl(`/upload?${query.toString()}`, {
