@@ -187,9 +187,19 @@ export const intakeChannels = {
   'tfa:reviews:evidencePreview': { args: z.strictObject({ ...Review, hash: Sha256Hex }), result: EvidencePreview },
   /** What changed from `base` to `other` (e.g. last year's and this year's submission). */
   'tfa:reviews:compare': { args: z.strictObject({ base: Handle, other: Handle }), result: SubmissionComparison },
-  /** Desktop: a native dialog to pick `.tfpkg` files; [] when cancelled. The preview uploads instead. */
+  /**
+   * Desktop: a native dialog to pick `.tfpkg` files; [] when cancelled. The preview uploads
+   * instead. A file that cannot be taken (not a regular file, too large…) comes back with
+   * `refused` instead of a source, so the others are still imported; when every chosen file
+   * is refused, the call fails with the first reason.
+   */
   'tfa:dialogs:pickPackages': {
     args: z.undefined(),
-    result: z.array(z.strictObject({ source: Handle, name: z.string(), size: z.number().int().min(0) })),
+    result: z.array(
+      z.union([
+        z.strictObject({ source: Handle, name: z.string(), size: z.number().int().min(0) }),
+        z.strictObject({ name: z.string(), refused: z.string() }),
+      ]),
+    ),
   },
 } as const;

@@ -49,7 +49,8 @@ async function fail<C extends Channel>(h: Handlers, channel: C, args?: ArgsOf<C>
 async function importFile(h: Handlers, path: string) {
   picked = [path];
   const [src] = await call(h, 'tfa:dialogs:pickPackages');
-  return call(h, 'tfa:reviews:import', { source: src!.source });
+  if (!src || 'refused' in src) throw new Error(`refused: ${src?.refused}`);
+  return call(h, 'tfa:reviews:import', { source: src.source });
 }
 
 const checkOf = (view: { checks: { id: string; status: string; reason: string }[] }, id: string) => view.checks.find((c) => c.id === id)!;
@@ -227,8 +228,8 @@ describe('intake channels', () => {
     const h = handlersFor(data());
     picked = [pkg.valid];
     const [src] = await call(h, 'tfa:dialogs:pickPackages');
-    await call(h, 'tfa:reviews:import', { source: src!.source });
-    expect((await fail(h, 'tfa:reviews:import', { source: src!.source })).code).toBe('not-found');
+    await call(h, 'tfa:reviews:import', { source: (src as { source: string }).source });
+    expect((await fail(h, 'tfa:reviews:import', { source: (src as { source: string }).source })).code).toBe('not-found');
     expect((await fail(h, 'tfa:reviews:import', { source: 'AAAAAAAAAAAAAAAAAAAAAAAA' })).code).toBe('not-found');
     expect((await fail(h, 'tfa:reviews:get', { review: 'AAAAAAAAAAAAAAAAAAAAAAAA' })).code).toBe('not-found');
     expect((await fail(h, 'tfa:reviews:get', { review: '../../etc' })).code).toBe('bad-request');

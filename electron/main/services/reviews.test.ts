@@ -109,6 +109,12 @@ describe('review service', () => {
     await expect(reviews.registerFiles([fifo])).rejects.toMatchObject({ code: 'invalid-input' });
     await expect(reviews.registerFiles([signed.package.path])).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/more than a submission package can hold/) });
     await expect(reviews.registerFiles([join(tmp, 'missing.tfpkg')])).rejects.toMatchObject({ code: 'not-found' });
+    // Several chosen: the refused ones say why, the others are still taken.
+    const fine = join(tmp, 'fine.tfpkg');
+    writeFileSync(fine, 'x');
+    const mixed = await reviews.registerFiles([fifo, fine]);
+    expect(mixed).toEqual([{ name: 'pipe.tfpkg', refused: expect.stringMatching(/not a regular file/) }, expect.objectContaining({ name: 'fine.tfpkg', size: 1, source: expect.any(String) })]);
+    unlinkSync(fine);
 
     // Chosen, then replaced by a FIFO before the import: refused without hanging, nothing kept.
     const small = join(tmp, 'small.tfpkg');
@@ -116,12 +122,12 @@ describe('review service', () => {
     const [src] = await reviews.registerFiles([small]);
     unlinkSync(small);
     execFileSync('mkfifo', [small]);
-    await expect(reviews.importSource(src!.source)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/not a regular file/) });
+    await expect(reviews.importSource((src as { source: string }).source)).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/not a regular file/) });
     expect(readdirSync(join(dataDir, 'reviews'))).toEqual([]);
     // The choice stays usable: once the file is a file again, the same source imports.
     unlinkSync(small);
     writeFileSync(small, 'not a package');
-    expect((await reviews.importSource(src!.source)).ok).toBe(false);
+    expect((await reviews.importSource((src as { source: string }).source)).ok).toBe(false);
   });
 
   it('names from the package are shown in the list without control or bidi characters', async () => {
@@ -146,7 +152,7 @@ describe('review service', () => {
   it('concurrent work on one review runs in order; one source imports once', async () => {
     const { reviews, dataDir } = await service();
     const [src] = await reviews.registerFiles([signed.package.path]);
-    const twice = await Promise.allSettled([reviews.importSource(src!.source), reviews.importSource(src!.source)]);
+    const twice = await Promise.allSettled([reviews.importSource((src as { source: string }).source), reviews.importSource((src as { source: string }).source)]);
     expect(twice.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
     const s = (twice.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Awaited<ReturnType<ReviewService['importSource']>>>).value;
     const [again, , gone] = await Promise.allSettled([reviews.reverify(s.review), reviews.get(s.review), reviews.remove(s.review)]);

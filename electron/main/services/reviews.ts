@@ -16,7 +16,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { constants, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
@@ -114,7 +114,8 @@ export interface ReviewService {
   evidencePreview(review: string, hash: string): Promise<EvidencePreview>;
   compare(base: string, other: string): Promise<SubmissionComparison>;
   /** Desktop: registers paths chosen in a native dialog as sources. */
-  registerFiles(paths: string[]): Promise<SourceView[]>;
+  /** Registers every file it can; the others come back refused (all refused: throws the first reason). */
+  registerFiles(paths: string[]): Promise<(SourceView | { name: string; refused: string })[]>;
   /** Preview: the upload route's receiver for `purpose=package`. */
   receiveUpload(upload: PackageUpload): Promise<SourceView>;
 }
@@ -639,8 +640,17 @@ export function createReviewService(options: ReviewServiceOptions): ReviewServic
     },
 
     async registerFiles(paths) {
-      const out: SourceView[] = [];
-      for (const p of paths) out.push(await sources.registerFile(p));
+      const out: (SourceView | { name: string; refused: string })[] = [];
+      let first: unknown;
+      for (const p of paths) {
+        try {
+          out.push(await sources.registerFile(p));
+        } catch (err) {
+          first ??= err;
+          out.push({ name: displayText(basename(p)), refused: errorText(err) });
+        }
+      }
+      if (first !== undefined && out.every((o) => 'refused' in o)) throw first;
       return out;
     },
 

@@ -16,7 +16,8 @@ export type LoadState = 'idle' | 'loading' | 'ready' | 'error';
 export interface ImportJob {
   id: number;
   name: string;
-  size: number;
+  /** null when unknown (a file main refused before reading it). */
+  size: number | null;
   state: 'waiting' | 'uploading' | 'verifying' | 'done' | 'failed';
   result: ReviewSummary | null;
   error: ApiError | null;
@@ -31,7 +32,7 @@ export interface IntakeProblem {
 }
 
 /** A file to import, as the preview has it (a File) or as the desktop dialog returned it (a source). */
-type Pending = { name: string; size: number; file: File } | { name: string; size: number; picked: EvidenceSource };
+type Pending = { name: string; size: number; file: File } | { name: string; size: number; picked: EvidenceSource } | { name: string; size: null; refused: string };
 
 /**
  * Packages are `.tfpkg` files. Checked before sending so that a file dropped by mistake is not
@@ -114,6 +115,10 @@ export const useIntakeStore = defineStore('intake', () => {
       const job = batch[i]!;
       if (job.notPackage) continue;
       let source: string;
+      if ('refused' in p) {
+        patchJob(job.id, { state: 'failed', error: { code: 'invalid-input', message: p.refused } });
+        continue;
+      }
       if ('file' in p) {
         patchJob(job.id, { state: 'uploading' });
         const up: ApiResult<EvidenceSource> = await uploadPackageFile(p.file);
@@ -152,7 +157,8 @@ export const useIntakeStore = defineStore('intake', () => {
       return [];
     }
     if (r.value.length === 0) return [];
-    return run(r.value.map((picked) => ({ name: picked.name, size: picked.size, picked })));
+    // A file main could not take (e.g. not a regular file) fails alone; the others are imported.
+    return run(r.value.map((picked): Pending => ('refused' in picked ? { name: picked.name, size: null, refused: picked.refused } : { name: picked.name, size: picked.size, picked })));
   }
 
   function clearJobs(): void {

@@ -381,6 +381,7 @@ describe('intake screen', () => {
         { source: 's2', name: 'b.tfpkg', size: 20 },
         { source: 's3', name: 'c.tfpkg', size: 30 },
         { source: 's4', name: '報告書.pdf', size: 40 },
+        { name: 'pipe.tfpkg', refused: 'pipe.tfpkg is not a regular file: choose a .tfpkg package.' },
       ]),
     );
     api.reviewsImport.mockImplementation(async ({ source }): Promise<ApiResult<ReviewSummary>> => {
@@ -393,12 +394,14 @@ describe('intake screen', () => {
     await flushPromises();
     expect(api.reviewsImport.mock.calls.map((c) => c[0])).toEqual([{ source: 's1' }, { source: 's2' }, { source: 's3' }]);
     const jobs = w.findAll('[data-testid="import-job"]');
-    expect(jobs.map((j) => j.classes().find((c) => ['done', 'failed'].includes(c)))).toEqual(['done', 'failed', 'done', 'failed']);
+    expect(jobs.map((j) => j.classes().find((c) => ['done', 'failed'].includes(c)))).toEqual(['done', 'failed', 'done', 'failed', 'failed']);
+    // A file main could not take fails alone, with main's reason.
+    expect(jobs[4]!.text()).toContain('pipe.tfpkg is not a regular file');
     // A file that is not a package is not sent to main.
     expect(jobs[3]!.text()).toContain('.tfpkg ファイルではないため取り込みませんでした');
     expect(jobs[1]!.text()).toContain('b.tfpkg is not a ZIP archive.');
     expect(jobs[2]!.text()).toContain('無効（3 件の検査に不合格）');
-    expect(w.get('[data-testid="import-status"]').text()).toContain('4 件中 4 件を処理しました');
+    expect(w.get('[data-testid="import-status"]').text()).toContain('5 件中 5 件を処理しました');
     expect(w.findAll('[data-testid="review-row"]')).toHaveLength(2);
   });
 
