@@ -13,7 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import pkg from '../../package.json';
 import { assessmentServiceFor, createHandlers, type HandlerDeps } from '../main/handlers';
 import { previewKeyFileProtection } from '../main/services/identities';
-import { createPackStore } from '../main/services/packs';
+import { createPackStore, packRootsOf } from '../main/services/packs';
 import { buildSalt, packCacheDir } from '../../core/node/pack-cache';
 import { reviewServiceFor } from '../main/handlers-intake';
 import { startBridge } from './server';
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
   };
   // No native dialogs here: new assessments go to the data folder, evidence is uploaded.
   const assessments = assessmentServiceFor(deps);
-  const reviews = reviewServiceFor({ ...deps, packRoots: [{ dir: packSources.builtinDir, origin: 'builtin' }, { dir: packSources.userDir, origin: 'user' }] });
+  const reviews = reviewServiceFor({ ...deps, packRoots: packRootsOf(packSources) });
   const handlers = createHandlers({ ...deps, assessments, reviews });
   const bridge = await startBridge({ handlers, rendererDir, port, uploads: (r) => assessments.receiveUpload(r), packageUploads: (r) => reviews.receiveUpload(r) });
 

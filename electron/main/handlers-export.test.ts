@@ -72,7 +72,7 @@ beforeAll(async () => {
     listPacks: createPackLister({ builtinDir: BUILTIN, userDir: join(dataDir, 'packs') }),
     assessments: service,
     exportRunner: workerRunner(worker),
-    exportPackRoots: [{ dir: BUILTIN, origin: 'builtin' }],
+    packRoots: [{ dir: BUILTIN, origin: 'builtin' }],
     revealPath: (p) => revealed.push(p),
     pickExportFolder: async () => picked,
   });
@@ -312,7 +312,7 @@ describe('quitting during an export', () => {
       systemLocale: 'en-US',
       listPacks: async () => [],
       assessments: service,
-      exportPackRoots: [{ dir: BUILTIN, origin: 'builtin' }],
+      packRoots: [{ dir: BUILTIN, origin: 'builtin' }],
       // A runner that finishes only when released: the export "in progress" at quit time.
       exportRunner: async () => {
         await gate;
@@ -352,7 +352,7 @@ describe('cancelling an export', () => {
       systemLocale: 'en-US',
       listPacks: async () => [],
       assessments: service,
-      exportPackRoots: [{ dir: BUILTIN, origin: 'builtin' }],
+      packRoots: [{ dir: BUILTIN, origin: 'builtin' }],
       // Writes its first file, then runs until aborted — as a worker rendering a long PDF.
       exportRunner: async (request, onProgress, signal) => {
         outDir = request.outDir;
@@ -394,7 +394,7 @@ describe('cancelling an export into a chosen folder', () => {
       systemLocale: 'en-US',
       listPacks: async () => [],
       assessments: service,
-      exportPackRoots: [{ dir: BUILTIN, origin: 'builtin' }],
+      packRoots: [{ dir: BUILTIN, origin: 'builtin' }],
       pickExportFolder: async () => chosen,
       exportRunner: async (request, onProgress, signal) => {
         await writeFile(join(request.outDir, 'report.pdf'), 'partial');

@@ -15,7 +15,8 @@ import { sha256Hex } from '../../core/criteria/sha256';
 import { utf8Encode } from '../../core/criteria/utf8';
 import { writeFileAtomic } from '../../core/node/atomic-file';
 import type { ExportResult } from '../../core/node/export';
-import { builtinCriteriaDir, type PackRoot } from '../../core/node/packs';
+import type { PackRoot } from '../../core/node/packs';
+import { defaultAppPackRoots } from './services/packs';
 import { builtinTemplatesDir, readTemplate, reportFontsDir } from '../../core/node/report-template';
 import { toPem } from '../../core/signing/bytes';
 import { newHandle } from './services/assessment-registry';
@@ -40,8 +41,8 @@ export interface ExportHandlerDeps {
   revealPath?: (path: string) => void;
   /** Runs an export (default: a worker thread from export-worker.cjs). */
   exportRunner?: ExportRunner;
-  /** Where pinned packs are found (default: the built-in criteria and `<dataDir>/packs`). */
-  exportPackRoots?: PackRoot[];
+  /** Where pinned packs are found (shared with intake; default: the built-in criteria and `<dataDir>/packs`). */
+  packRoots?: PackRoot[];
   /**
    * Desktop: registers work the app must finish before it quits. Exports register "wait for
    * the running exports", so quitting mid-export does not throw the export away.
@@ -113,11 +114,7 @@ export function createExportHandlers(
   const jobs = createExportJobs<Outcome>();
   deps.beforeQuit?.(() => jobs.idle());
   const picks = new Map<string, { dir: string; at: number }>();
-  const packRoots = (): PackRoot[] => {
-    if (deps.exportPackRoots) return deps.exportPackRoots;
-    const builtin = builtinCriteriaDir();
-    return [...(builtin ? [{ dir: builtin, origin: 'builtin' as const }] : []), { dir: join(deps.dataDir, 'packs'), origin: 'user' as const }];
-  };
+  const packRoots = (): PackRoot[] => deps.packRoots ?? defaultAppPackRoots(deps.dataDir);
   type TemplateEntry = ResultOf<'tfa:export:options'>['templates'][number] & { dir: string };
   let templates: Promise<TemplateEntry[]> | null = null;
 

@@ -3,12 +3,12 @@
  * the same functions serve IPC and the browser bridge. Electron-only capabilities come in
  * through `IntakeHandlerDeps` (injected by electron/main/index.ts; absent in the preview).
  */
-import { join } from 'node:path';
 import { ApiFailure, type ArgsOf, type ResultOf } from '../../core/api/contract';
 import { intakeChannels } from '../../core/api/contract-intake';
-import { builtinCriteriaDir, type PackRoot } from '../../core/node/packs';
+import type { PackRoot } from '../../core/node/packs';
 import type { AssessmentService } from './services/assessments';
 import { createReviewService, type ReviewService } from './services/reviews';
+import { defaultAppPackRoots } from './services/packs';
 import { createTrustStore } from './services/trust-store';
 
 type IntakeChannel = keyof typeof intakeChannels;
@@ -22,14 +22,6 @@ export interface IntakeHandlerDeps {
   packRoots?: PackRoot[];
   /** A service built by the caller (shared with the upload route and OS open requests); default: built from the deps above. */
   reviews?: ReviewService;
-}
-
-/** The trusted pack roots of the app: built-in criteria, then the user's packs. */
-export function defaultAppPackRoots(dataDir: string): PackRoot[] {
-  return [
-    { dir: builtinCriteriaDir() ?? join(dataDir, 'no-builtin-criteria'), origin: 'builtin' },
-    { dir: join(dataDir, 'packs'), origin: 'user' },
-  ];
 }
 
 /** The review service (and its trust store) for a set of handler deps. */

@@ -20,7 +20,7 @@ import { OpenQueue, tfpkgPathsFromArgv } from './app/open-requests';
 import { loadWindowState, WINDOW_STATE_FILE } from './windows/window-state';
 import { mainWindowOptions } from './windows/window-options';
 import { trackWindowState } from './windows/track-window-state';
-import { createPackStore } from './services/packs';
+import { createPackStore, packRootsOf } from './services/packs';
 import { buildSalt, packCacheDir } from '../../core/node/pack-cache';
 import { createDialogPickers } from './app/dialogs';
 import { reviewServiceFor } from './handlers-intake';
@@ -129,12 +129,10 @@ async function start(): Promise<void> {
     pickFolder: (purpose) => dialogs.pickFolder(purpose),
     pickFiles: () => dialogs.pickFiles(),
     pickPackages: () => dialogs.pickPackages(),
-    packRoots: [
-      { dir: packSources.builtinDir, origin: 'builtin' },
-      { dir: packSources.userDir, origin: 'user' },
-    ],
+    // Where trusted packs are found for intake and pinned packs for export.
+    packRoots: packRootsOf(packSources),
     // Signing keys in the system keychain, the export folder dialog, "show in folder".
-    ...desktopExportDeps(dialogs, packSources),
+    ...desktopExportDeps(dialogs),
     // Quitting waits for a running export (bounded by the quit coordinator's timeout).
     beforeQuit: (hook) => void quitCoordinator.beforeQuit(hook),
   };

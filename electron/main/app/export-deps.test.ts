@@ -25,7 +25,7 @@ beforeEach(() => {
 });
 
 describe('desktop export wiring', () => {
-  const deps = desktopExportDeps({ pickExportFolder: async () => '/home/u/提出' }, { builtinDir: '/app/criteria', userDir: '/data/packs' });
+  const deps = desktopExportDeps({ pickExportFolder: async () => '/home/u/提出' });
 
   it('seals keys with the system keychain, and refuses when Linux has no keyring', async () => {
     expect(deps.keyProtection?.kind).toBe('system-keychain');
@@ -42,9 +42,5 @@ describe('desktop export wiring', () => {
     deps.revealPath!('/home/u/提出/pkg.tfpkg');
     expect(electron.shell.showItemInFolder).toHaveBeenCalledWith('/home/u/提出/pkg.tfpkg');
     await expect(deps.pickExportFolder!()).resolves.toBe('/home/u/提出');
-    expect(deps.exportPackRoots).toEqual([
-      { dir: '/app/criteria', origin: 'builtin' },
-      { dir: '/data/packs', origin: 'user' },
-    ]);
   });
 });

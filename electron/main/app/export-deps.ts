@@ -8,14 +8,10 @@ import type { ExportHandlerDeps } from '../handlers-export';
 import { safeStorageProtector } from '../services/safe-storage';
 import type { DialogPickers } from './dialogs';
 
-export function desktopExportDeps(dialogs: Pick<DialogPickers, 'pickExportFolder'>, packs: { builtinDir: string; userDir: string }): ExportHandlerDeps {
+export function desktopExportDeps(dialogs: Pick<DialogPickers, 'pickExportFolder'>): ExportHandlerDeps {
   return {
     keyProtection: { kind: 'system-keychain', protector: () => safeStorageProtector() },
     pickExportFolder: () => dialogs.pickExportFolder(),
     revealPath: (p) => shell.showItemInFolder(p),
-    exportPackRoots: [
-      { dir: packs.builtinDir, origin: 'builtin' },
-      { dir: packs.userDir, origin: 'user' },
-    ],
   };
 }

@@ -4,7 +4,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPackLoader, createPackStore } from './packs';
+import { createPackLoader, createPackStore, packRootsOf } from './packs';
 
 let root: string;
 beforeEach(async () => {
@@ -68,5 +68,14 @@ describe('createPackStore', () => {
     // The list is the same as the stand-alone lister's.
     const { createPackLister } = await import('./packs');
     expect(summaries).toEqual(await createPackLister({ builtinDir: BUILTIN, userDir: join(root, 'packs') })());
+  });
+});
+
+describe('packRootsOf', () => {
+  it('lists the built-in packs first, then the user’s (the lookup order for intake and export)', () => {
+    expect(packRootsOf({ builtinDir: '/app/criteria', userDir: '/data/packs' })).toEqual([
+      { dir: '/app/criteria', origin: 'builtin' },
+      { dir: '/data/packs', origin: 'user' },
+    ]);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { ApiFailure, type PackDetail, type PackSummary } from '../../../core/api/contract';
 import { MANIFEST_FILE } from '../../../core/criteria/load';
 import type { Pack } from '../../../core/criteria/schema';
-import { discoverPacks, listPackSummaries, readPackDir, type PackOrigin, type PackRoot } from '../../../core/node/packs';
+import { builtinCriteriaDir, discoverPacks, listPackSummaries, readPackDir, type PackOrigin, type PackRoot } from '../../../core/node/packs';
 import type { PackCache } from '../../../core/node/pack-cache';
 import { summarizeMapping } from '../../../core/api/pack-detail';
 
@@ -21,6 +21,19 @@ export interface PackSources {
   cache?: PackCache;
 }
 
+/** The roots of the installed packs, built-in first (the order packs are looked up in). */
+export function packRootsOf(sources: Pick<PackSources, 'builtinDir' | 'userDir'>): PackRoot[] {
+  return [
+    { dir: sources.builtinDir, origin: 'builtin' },
+    { dir: sources.userDir, origin: 'user' },
+  ];
+}
+
+/** The app's pack roots for a data folder: the built-in criteria, then `<dataDir>/packs`. */
+export function defaultAppPackRoots(dataDir: string): PackRoot[] {
+  return packRootsOf({ builtinDir: builtinCriteriaDir() ?? join(dataDir, 'no-builtin-criteria'), userDir: join(dataDir, 'packs') });
+}
+
 export type ListPacks = () => Promise<PackSummary[]>;
 
 export function createPackLister(sources: PackSources): ListPacks {
@@ -28,10 +41,7 @@ export function createPackLister(sources: PackSources): ListPacks {
   // promise between concurrent callers. A failed load is not cached so a retry can succeed.
   let cached: Promise<PackSummary[]> | undefined;
   return () => {
-    cached ??= listPackSummaries([
-      { dir: sources.builtinDir, origin: 'builtin' },
-      { dir: sources.userDir, origin: 'user' },
-    ]).catch((err: unknown) => {
+    cached ??= listPackSummaries(packRootsOf(sources)).catch((err: unknown) => {
       cached = undefined;
       throw err;
     });
@@ -55,10 +65,7 @@ export type LoadPack = (choice: { id: string; version: string; hash?: string | u
  * content than the pinned hash), `invalid-input` (the installed pack has errors).
  */
 export function createPackLoader(sources: PackSources): LoadPack {
-  const roots: PackRoot[] = [
-    { dir: sources.builtinDir, origin: 'builtin' },
-    { dir: sources.userDir, origin: 'user' },
-  ];
+  const roots: PackRoot[] = packRootsOf(sources);
   const cache = new Map<string, Promise<LoadedPack>>();
   return (choice) => {
     const key = `${choice.id}@${choice.version}#${choice.hash ?? ''}`;
@@ -100,10 +107,7 @@ export interface PackStore {
  * side on one thread (a 2,000-criteria pack: over a second before the navigator appeared).
  */
 export function createPackStore(sources: PackSources): PackStore {
-  const roots: PackRoot[] = [
-    { dir: sources.builtinDir, origin: 'builtin' },
-    { dir: sources.userDir, origin: 'user' },
-  ];
+  const roots: PackRoot[] = packRootsOf(sources);
   const seeded = new Map<string, LoadedPack>();
   let listing: Promise<PackSummary[]> | undefined;
   const list: ListPacks = () => {
